@@ -1,0 +1,69 @@
+# elfboot - top-level build.  Per-target flags live here, in one place.
+#   make            build everything (loader, host tool, test kernels)
+#   make run        boot the example kernel under QEMU + OVMF
+#   make check      host unit tests (plain + ASan/UBSan) and QEMU boot tests
+#   make bench      boot-time benchmark (not part of check)
+# `run` and `check` first install missing Debian packages (mk/deps.sh).
+
+B        := build
+CC       ?= cc
+HOSTCC   ?= cc
+NASM     ?= nasm
+GNUEFI_LIB ?= /usr/lib
+GNUEFI_INC ?= /usr/include/efi
+
+COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
+              common/vmm.c common/vaspace.c common/load.c common/fmt.c
+COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+# Freestanding code for the UEFI application (gnu-efi: PIC, ms_abi calls).
+EFI_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check \
+              -fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only \
+              -fno-tree-loop-distribute-patterns -DGNU_EFI_USE_MS_ABI \
+              -maccumulate-outgoing-args $(WARN) -Icommon/include \
+              -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+               -T $(GNUEFI_LIB)/elf_x86_64_efi.lds
+
+HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all deps run check unit boot-tests bench clean
+all: $(B)/uefi/BOOTX64.EFI $(B)/elfboot kernels
+
+deps:
+	@sh mk/deps.sh
+
+# ---------------------------------------------------------------- UEFI
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c) $(B)/efi/common/handoff.o
+
+$(B)/efi/%.o: %.c $(wildcard common/include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(B)/efi/common/handoff.o: common/handoff.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 $< -o $@
+
+$(B)/uefi/BOOTX64.so: $(EFI_OBJS)
+	@mkdir -p $(dir $@)
+	ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) -L$(GNUEFI_LIB) -lgnuefi -o $@
+
+$(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	  -j .rela.* -j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
+	@echo "BOOTX64.EFI: $$(stat -c %s $@) bytes"
+
+# ---------------------------------------------------------------- host tool
+TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/gpt.c $(COMMON_SRC)
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) -lelf -o $@
+
+include tests/tests.mk
+include examples/examples.mk
+
+clean:
+	rm -rf $(B)

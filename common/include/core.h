@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core.h - internal interfaces of the freestanding core (common/).
+ *
+ * Every function here is pure C over memory the caller hands in, so the very
+ * same sources build for the firmware front ends, for the host tool and for
+ * the host unit tests.  Lower layers return EB_OK or EB_ERR (with one line in
+ * eb_last_error()); only the front ends and loader_main() stop the machine.
+ */
+#ifndef ELFBOOT_CORE_H
+#define ELFBOOT_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elfboot.h"
+#include "platform.h"
+
+/* ---- string.c: libc names, provided by libc on the host ---- */
+void *memcpy(void *restrict d, const void *restrict s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+/* ---- fmt.c ---- */
+/* printf subset: %s %c %d %u %x %p, l/ll modifiers, zero-pad width. */
+int eb_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+int eb_snprintf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void eb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Records the message for eb_last_error() and returns EB_ERR. */
+int eb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *eb_last_error(void);
+
+#define EB_PAGE 4096ull
+#define EB_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define EB_ALIGN_UP(x, a) (((x) + (uint64_t)(a) - 1) & ~((uint64_t)(a) - 1))
+
+/* True if [a, a+len) does not wrap and stays within a 64-bit address. */
+static inline int eb_range_ok(uint64_t a, uint64_t len)
+{
+	return a + len >= a;
+}
+static inline int eb_canonical(uint64_t va)
+{
+	return va < 0x0000800000000000ull || va >= 0xffff800000000000ull;
+}
+
+/* ---- config.c ---- */
+struct eb_mapping {
+	uint8_t fixed;  /* 0 Dynamic, 1 FixedAddress */
+	uint64_t addr;
+};
+
+struct eb_config {
+	uint32_t len; /* 133, 124 or 115 */
+	uint16_t version_major, version_minor, version_patch;
+	uint8_t pre_release;
+	uint64_t kernel_stack_size;
+	struct eb_mapping kernel_stack, kernel_base, boot_info, framebuffer;
+	uint8_t has_physical_memory;
+	struct eb_mapping physical_memory;
+	uint8_t has_recursive;
+	struct eb_mapping recursive;
+	uint8_t aslr;
+	uint8_t has_dyn_start, has_dyn_end;
+	uint64_t dyn_start, dyn_end;
+	struct eb_mapping ramdisk_memory;
+	uint8_t has_min_height, has_min_width;
+	uint64_t min_height, min_width;
+};
+
+/* Parses and validates a serialised config (133, 124 or 115 bytes). */
+int config_parse(const uint8_t *data, uint64_t len, struct eb_config *out);
+/* The bootloader_api defaults (what ELFBOOT_CONFIG_DEFAULT emits). */
+void config_default(struct eb_config *c);
+/* Serialises to the 133-byte form; returns the length written. */
+uint32_t config_serialize(const struct eb_config *c, uint8_t out[ELFBOOT_CONFIG_LEN]);
+
+/* ---- elf.c ---- */
+struct elf_segment {
+	uint64_t vaddr, memsz, offset, filesz;
+	uint32_t flags; /* PF_X 1, PF_W 2, PF_R 4 */
+};
+
+#define ELF_MAX_SEGMENTS 64
+
+struct elf_image {
+	const uint8_t *file;
+	uint64_t size;
+	int pie;                      /* ET_DYN */
+	uint64_t entry;               /* unrelocated */
+	uint64_t vmin, vmax;          /* page-aligned span of PT_LOADs */
+	uint64_t max_align;           /* largest PT_LOAD p_align (>= 4096) */
+	uint32_t nseg;
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
+	int has_tls;
+	uint64_t tls_vaddr, tls_filesz, tls_memsz;
+	int has_relro;
+	uint64_t relro_vaddr, relro_memsz;
+	uint64_t rela_offset, rela_count; /* file offset of Elf64_Rela[] */
+	uint64_t config_offset, config_len; /* 0/0 if no section */
+};
+
+/* Validates the ELF as hostile input and fills *img (no memory touched). */
+int elf_parse(const void *file, uint64_t size, struct elf_image *img);
+
+/* elf_parse + config_parse + the checks that need both.  The one function
+ * the loader, the host tool and the tests use to accept a kernel. */
+int kernel_check(const void *file, uint64_t size, struct elf_image *img,
+		 struct eb_config *cfg);
+
+/* ---- memmap.c ---- */
+/* Sorts, resolves overlaps (FIRMWARE > BOOTLOADER > BUSY > FREE), merges,
+ * drops empty entries. EB_ERR if the result would not fit in cap. */
+int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap);
+/* Marks [start,end) as `kind` on top of the map, then normalises. */
+int memmap_mark(struct mem_region *map, uint32_t *count, uint32_t cap,
+		uint64_t start, uint64_t end, uint32_t kind);
+/* Converts to the protocol's regions (FREE/BUSY -> Usable, ...). Returns the
+ * number written, or -1 if `cap` is too small. */
+int memmap_export(const struct mem_region *map, uint32_t count, enum firmware_kind fw,
+		  struct elfboot_memory_region *out, uint32_t cap);
+
+/* ---- alloc.c: physical frames for the kernel ---- */
+#define FA_MAX_RECORDS 128
+
+struct frame_alloc {
+	const struct mem_region *map; /* normalised */
+	uint32_t count;
+	uint64_t min_addr, max_addr;  /* allocate only in [min, max) */
+	uint32_t nrec;                /* allocated ranges, sorted, merged */
+	struct { uint64_t start, end; } rec[FA_MAX_RECORDS];
+};
+
+void fa_init(struct frame_alloc *fa, const struct mem_region *map, uint32_t count,
+	     uint64_t min_addr, uint64_t max_addr);
+/* `pages` contiguous 4 KiB frames, aligned to `align` (a power of two >=
+ * 4096). The memory is not cleared. */
+int fa_alloc(struct frame_alloc *fa, uint64_t pages, uint64_t align, uint64_t *out);
+
+/* ---- vmm.c: 4-level page tables ---- */
+#define PTE_P   (1ull << 0)
+#define PTE_W   (1ull << 1)
+#define PTE_US  (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS  (1ull << 7)
+#define PTE_NX  (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+struct vmm {
+	struct frame_alloc *fa;
+	uint64_t pml4;   /* physical (identity-mapped while building) */
+	int has_1g;      /* CPU supports 1 GiB pages */
+	uint64_t tables; /* page-table frames allocated */
+};
+
+int vmm_init(struct vmm *v, struct frame_alloc *fa, int has_1g);
+/* Maps [va, va+len) -> [pa, ...) with leaf flags (PTE_W, PTE_NX, ...).
+ * huge: may use 2 MiB / 1 GiB pages where both addresses allow.  Anything
+ * already mapped in the range is an error naming `what`. */
+int vmm_map(struct vmm *v, uint64_t va, uint64_t pa, uint64_t len, uint64_t flags,
+	    int huge, const char *what);
+/* Looks up va: EB_OK with the physical address and leaf flags, or EB_NOTFOUND. */
+int vmm_translate(const struct vmm *v, uint64_t va, uint64_t *pa, uint64_t *flags);
+/* Sets and clears leaf flags on 4 KiB pages of [va, va+len) (must be mapped). */
+int vmm_protect(struct vmm *v, uint64_t va, uint64_t len, uint64_t set, uint64_t clear);
+
+/* ---- vaspace.c: the 512 level-4 slots Dynamic mappings come from ---- */
+struct va_slots {
+	uint8_t used[512];
+	int aslr;
+	uint64_t seed;
+};
+uint64_t va_slot_base(unsigned slot);
+void va_slots_init(struct va_slots *s, const struct eb_config *cfg, uint64_t seed);
+void va_mark(struct va_slots *s, uint64_t va, uint64_t len);
+/* Finds `n` consecutive free slots, marks them, returns their base VA. */
+int va_take(struct va_slots *s, unsigned n, uint64_t *va, const char *what);
+
+/* ---- load.c: the whole loader, platform-independent ---- */
+struct load_input {
+	struct plat_file kernel;
+	struct plat_file ramdisk;   /* size 0: none */
+	int has_fb;
+	struct plat_framebuffer fb;
+	uint64_t rsdp;
+	enum firmware_kind fw;
+	struct mem_region *map;     /* final firmware map, normalised in place */
+	uint32_t map_count, map_cap;
+	uint64_t alloc_max;         /* frames the core may use lie below this */
+	int has_1g;
+	uint64_t seed;              /* ASLR entropy */
+};
+
+struct load_result {
+	uint64_t cr3;
+	uint64_t entry;
+	uint64_t stack_top;       /* rsp before the zero return address */
+	uint64_t boot_info_va;
+	uint64_t trampoline;      /* physical == virtual page of the hand-off code */
+	struct elfboot_boot_info *boot_info; /* physical pointer */
+	struct frame_alloc fa;
+	struct vmm vmm;
+	struct elf_image img;
+	struct eb_config cfg;
+};
+
+/* Builds everything the kernel needs; touches no firmware. */
+int load_kernel(struct load_input *in, struct load_result *out);
+
+/* loader.c: the one entry both front ends call. */
+__attribute__((noreturn)) void loader_main(void);
+
+/* The hand-off code (handoff.asm), copied into the trampoline page. */
+extern const uint8_t eb_trampoline_start[] __attribute__((visibility("hidden")));
+extern const uint8_t eb_trampoline_end[] __attribute__((visibility("hidden")));
+
+#endif

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 OR 0BSD */
+/*
+ * elfboot.h - the elfboot boot protocol, for kernels.
+ *
+ * elfboot speaks the boot protocol of the Rust `bootloader_api` crate,
+ * version 0.11, byte for byte: a kernel describes how it wants to be loaded
+ * in an allocated ELF section named ".bootloader-config" (struct
+ * elfboot_config, 133 bytes) and receives a pointer to struct
+ * elfboot_boot_info (232 bytes) in rdi at its ELF entry point.
+ * docs/PROTOCOL.md documents every field and the entry state.
+ *
+ * Usable from C99 and later and from C++ (types only; the config macro is
+ * C-only because it relies on C designated initialisers).  Depends on
+ * <stdint.h> alone.  Copy it into your kernel freely.
+ */
+#ifndef ELFBOOT_H
+#define ELFBOOT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#define ELFBOOT_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+#define ELFBOOT_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ELFBOOT_PACKED __attribute__((packed))
+#else
+#error "elfboot.h needs GCC or Clang (packed structs, section attributes)"
+#endif
+
+/* ------------------------------------------------------------------------
+ * The configuration a kernel embeds (".bootloader-config")
+ * ---------------------------------------------------------------------- */
+
+#define ELFBOOT_CONFIG_SECTION ".bootloader-config"
+
+/* Lengths of the serialised config accepted by elfboot. */
+#define ELFBOOT_CONFIG_LEN        133u /* bootloader_api 0.11.11 and later */
+#define ELFBOOT_CONFIG_LEN_0_11_1 124u /* 0.11.1 - 0.11.10: no kernel_base */
+#define ELFBOOT_CONFIG_LEN_0_11_0 115u /* 0.11.0: no kernel_base, no ramdisk_memory */
+
+/* The API version elfboot writes into configs and reports in BootInfo. */
+#define ELFBOOT_API_MAJOR 0
+#define ELFBOOT_API_MINOR 11
+#define ELFBOOT_API_PATCH 16
+
+#define ELFBOOT_CONFIG_MAGIC_BYTES                                            \
+	{ 0x74, 0x3C, 0xA9, 0x61, 0x09, 0x36, 0x46, 0xA0,                    \
+	  0xBB, 0x55, 0x5C, 0x15, 0x89, 0x15, 0x25, 0x3D }
+
+#define ELFBOOT_MAPPING_DYNAMIC 0u /* tag: loader chooses the address */
+#define ELFBOOT_MAPPING_FIXED   1u /* tag: address given in `addr` */
+
+#define ELFBOOT_DEFAULT_STACK_SIZE 0x14000u /* 80 KiB, as bootloader_api */
+
+/* A Mapping: tag 0 = Dynamic (addr must be 0), tag 1 = FixedAddress. */
+struct ELFBOOT_PACKED elfboot_mapping {
+	uint8_t tag;   /* +0 */
+	uint64_t addr; /* +1 */
+};
+
+/* Option<Mapping>: some = 0 (None, payload all zero) or 1 (Some). */
+struct ELFBOOT_PACKED elfboot_opt_mapping {
+	uint8_t some;              /* +0 */
+	struct elfboot_mapping m;  /* +1 */
+};
+
+/* Option<u64>: some = 0 (None, value 0) or 1 (Some). */
+struct ELFBOOT_PACKED elfboot_opt_u64 {
+	uint8_t some;   /* +0 */
+	uint64_t value; /* +1 */
+};
+
+/* The 133-byte config, little-endian, no padding. */
+struct ELFBOOT_PACKED elfboot_config {
+	uint8_t magic[16];                                   /*   0 */
+	uint16_t version_major;                              /*  16 */
+	uint16_t version_minor;                              /*  18 */
+	uint16_t version_patch;                              /*  20 */
+	uint8_t pre_release;                                 /*  22 */
+	uint64_t kernel_stack_size;                          /*  23 */
+	struct elfboot_mapping kernel_stack;                 /*  31 */
+	struct elfboot_mapping kernel_base;                  /*  40 */
+	struct elfboot_mapping boot_info;                    /*  49 */
+	struct elfboot_mapping framebuffer;                  /*  58 */
+	struct elfboot_opt_mapping physical_memory;          /*  67 */
+	struct elfboot_opt_mapping page_table_recursive;     /*  77 */
+	uint8_t aslr;                                        /*  87 */
+	struct elfboot_opt_u64 dynamic_range_start;          /*  88 */
+	struct elfboot_opt_u64 dynamic_range_end;            /*  97 */
+	struct elfboot_mapping ramdisk_memory;               /* 106 */
+	struct elfboot_opt_u64 minimum_framebuffer_height;   /* 115 */
+	struct elfboot_opt_u64 minimum_framebuffer_width;    /* 124 */
+};                                                       /* 133 */
+
+#define ELFBOOT_OFFSETOF(t, m) __builtin_offsetof(t, m)
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_mapping) == 9, "mapping");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_opt_mapping) == 10, "opt mapping");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_opt_u64) == 9, "opt u64");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_config) == 133, "config size");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, version_major) == 16, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, pre_release) == 22, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, kernel_stack_size) == 23, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, kernel_stack) == 31, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, kernel_base) == 40, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, boot_info) == 49, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, framebuffer) == 58, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, physical_memory) == 67, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, page_table_recursive) == 77, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, aslr) == 87, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, dynamic_range_start) == 88, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, dynamic_range_end) == 97, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, ramdisk_memory) == 106, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, minimum_framebuffer_height) == 115, "cfg");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, minimum_framebuffer_width) == 124, "cfg");
+
+/* Values for the config macro's mapping fields. */
+#define ELFBOOT_DYNAMIC        { ELFBOOT_MAPPING_DYNAMIC, 0 }
+#define ELFBOOT_FIXED(a)       { ELFBOOT_MAPPING_FIXED, (uint64_t)(a) }
+#define ELFBOOT_NONE           { 0, { 0, 0 } }
+#define ELFBOOT_SOME_DYNAMIC   { 1, { ELFBOOT_MAPPING_DYNAMIC, 0 } }
+#define ELFBOOT_SOME_FIXED(a)  { 1, { ELFBOOT_MAPPING_FIXED, (uint64_t)(a) } }
+#define ELFBOOT_SOME(v)        { 1, (uint64_t)(v) }
+
+#if defined(__has_attribute)
+#if __has_attribute(retain)
+#define ELFBOOT_RETAIN __attribute__((retain))
+#endif
+#endif
+#ifndef ELFBOOT_RETAIN
+#define ELFBOOT_RETAIN
+#endif
+
+#ifdef __clang__
+#define ELFBOOT_DIAG_OFF_                                                     \
+	_Pragma("clang diagnostic push")                                      \
+	_Pragma("clang diagnostic ignored \"-Winitializer-overrides\"")
+#define ELFBOOT_DIAG_ON_ _Pragma("clang diagnostic pop")
+#else
+#define ELFBOOT_DIAG_OFF_                                                     \
+	_Pragma("GCC diagnostic push")                                        \
+	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")
+#define ELFBOOT_DIAG_ON_ _Pragma("GCC diagnostic pop")
+#endif
+
+/*
+ * ELFBOOT_CONFIG(name, options...) defines the kernel's config in the
+ * ".bootloader-config" section, starting from the bootloader_api defaults
+ * (80 KiB stack, every mapping Dynamic, no physical memory map, no recursive
+ * entry, no ASLR, no ranges, no framebuffer minimum).  Options are C
+ * designated initialisers naming struct elfboot_config fields, e.g.
+ *
+ *   ELFBOOT_CONFIG(boot_config,
+ *       .kernel_stack_size = 256 * 1024,
+ *       .physical_memory   = ELFBOOT_SOME_FIXED(0xffff800000000000),
+ *       .minimum_framebuffer_width = ELFBOOT_SOME(1024));
+ *
+ * The object is `used` (and `retain` where the toolchain knows it), so
+ * neither the compiler, LTO nor --gc-sections drops it.  Use it once per
+ * kernel.  C only: C++ forbids overriding designated initialisers.
+ */
+#define ELFBOOT_CONFIG(name, ...)                                             \
+	ELFBOOT_DIAG_OFF_                                                     \
+	__attribute__((section(ELFBOOT_CONFIG_SECTION), used, aligned(1)))    \
+	ELFBOOT_RETAIN const struct elfboot_config name = {                   \
+		.magic = ELFBOOT_CONFIG_MAGIC_BYTES,                          \
+		.version_major = ELFBOOT_API_MAJOR,                           \
+		.version_minor = ELFBOOT_API_MINOR,                           \
+		.version_patch = ELFBOOT_API_PATCH,                           \
+		.pre_release = 0,                                             \
+		.kernel_stack_size = ELFBOOT_DEFAULT_STACK_SIZE,              \
+		__VA_ARGS__                                                   \
+	};                                                                    \
+	ELFBOOT_DIAG_ON_
+
+/* The default config: ELFBOOT_CONFIG_DEFAULT(name); */
+#define ELFBOOT_CONFIG_DEFAULT(name) ELFBOOT_CONFIG(name, .pre_release = 0)
+
+/* ------------------------------------------------------------------------
+ * BootInfo, handed to the kernel in rdi
+ * ---------------------------------------------------------------------- */
+
+/* Optional<T> tags in BootInfo (C-layout Rust enum: Some is 0!). */
+#define ELFBOOT_SOME_TAG 0u
+#define ELFBOOT_NONE_TAG 1u
+
+/* Memory region kinds. */
+#define ELFBOOT_REGION_USABLE       0u
+#define ELFBOOT_REGION_BOOTLOADER   1u
+#define ELFBOOT_REGION_UNKNOWN_UEFI 2u /* `value` = EFI memory type */
+#define ELFBOOT_REGION_UNKNOWN_BIOS 3u /* `value` = E820 type */
+
+/* Pixel formats. */
+#define ELFBOOT_PIXEL_RGB     0u
+#define ELFBOOT_PIXEL_BGR     1u
+#define ELFBOOT_PIXEL_U8      2u
+#define ELFBOOT_PIXEL_UNKNOWN 3u /* red/green/blue_position are valid */
+
+struct elfboot_memory_region {
+	uint64_t start;  /* +0  physical, inclusive */
+	uint64_t end;    /* +8  physical, exclusive */
+	uint32_t kind;   /* +16 ELFBOOT_REGION_* */
+	uint32_t value;  /* +20 firmware type for UNKNOWN_* kinds, else 0 */
+};
+
+struct elfboot_pixel_format {
+	uint32_t tag;            /* +0 ELFBOOT_PIXEL_* */
+	uint8_t red_position;    /* +4 bit index (UNKNOWN only) */
+	uint8_t green_position;  /* +5 */
+	uint8_t blue_position;   /* +6 */
+	uint8_t _pad;            /* +7 */
+};
+
+struct elfboot_framebuffer_info {
+	uint64_t byte_len;                        /* +0 */
+	uint64_t width;                           /* +8 pixels */
+	uint64_t height;                          /* +16 pixels */
+	struct elfboot_pixel_format pixel_format; /* +24 */
+	uint64_t bytes_per_pixel;                 /* +32 */
+	uint64_t stride;                          /* +40 pixels per line */
+};
+
+struct elfboot_opt_framebuffer {
+	uint32_t tag;                          /* +0 ELFBOOT_SOME_TAG/NONE_TAG */
+	uint32_t _pad;                         /* +4 */
+	uint64_t buffer_start;                 /* +8 virtual address */
+	struct elfboot_framebuffer_info info;  /* +16 */
+};
+
+struct elfboot_opt_u64_info {
+	uint32_t tag;    /* +0 */
+	uint32_t _pad;   /* +4 */
+	uint64_t value;  /* +8 */
+};
+
+struct elfboot_opt_u16_info {
+	uint32_t tag;    /* +0 */
+	uint16_t value;  /* +4 */
+	uint16_t _pad;   /* +6 */
+};
+
+struct elfboot_tls_template {
+	uint64_t start_addr; /* +0 virtual */
+	uint64_t file_size;  /* +8 */
+	uint64_t mem_size;   /* +16 */
+};
+
+struct elfboot_opt_tls {
+	uint32_t tag;                     /* +0 */
+	uint32_t _pad;                    /* +4 */
+	struct elfboot_tls_template tls;  /* +8 */
+};
+
+struct elfboot_api_version {
+	uint16_t major;       /* +0 */
+	uint16_t minor;       /* +2 */
+	uint16_t patch;       /* +4 */
+	uint8_t pre_release;  /* +6 */
+	uint8_t _pad;         /* +7 */
+};
+
+struct elfboot_boot_info {
+	struct elfboot_api_version api_version;     /*   0 */
+	uint64_t memory_regions;                    /*   8 virtual address of the array */
+	uint64_t memory_regions_len;                /*  16 number of entries */
+	struct elfboot_opt_framebuffer framebuffer; /*  24 */
+	struct elfboot_opt_u64_info physical_memory_offset; /* 88 */
+	struct elfboot_opt_u16_info recursive_index;        /* 104 */
+	struct elfboot_opt_u64_info rsdp_addr;      /* 112 physical */
+	struct elfboot_opt_tls tls_template;        /* 128 */
+	struct elfboot_opt_u64_info ramdisk_addr;   /* 160 virtual */
+	uint64_t ramdisk_len;                       /* 176 */
+	uint64_t kernel_addr;                       /* 184 physical, kernel file */
+	uint64_t kernel_len;                        /* 192 */
+	uint64_t kernel_image_offset;               /* 200 */
+	uint64_t kernel_stack_bottom;               /* 208 virtual */
+	uint64_t kernel_stack_len;                  /* 216 */
+	uint64_t _test_sentinel;                    /* 224 */
+};                                              /* 232 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_memory_region) == 24, "region");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_memory_region, kind) == 16, "region");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_pixel_format) == 8, "pixfmt");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_framebuffer_info) == 48, "fbinfo");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_framebuffer_info, bytes_per_pixel) == 32, "fbinfo");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_framebuffer_info, stride) == 40, "fbinfo");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_boot_info) == 232, "boot info size");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, memory_regions) == 8, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, memory_regions_len) == 16, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, framebuffer) == 24, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, framebuffer.buffer_start) == 32, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, framebuffer.info) == 40, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, physical_memory_offset) == 88, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, physical_memory_offset.value) == 96, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, recursive_index) == 104, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, recursive_index.value) == 108, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, rsdp_addr) == 112, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, rsdp_addr.value) == 120, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, tls_template) == 128, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, tls_template.tls.start_addr) == 136, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, ramdisk_addr) == 160, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, ramdisk_addr.value) == 168, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, ramdisk_len) == 176, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, kernel_addr) == 184, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, kernel_len) == 192, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, kernel_image_offset) == 200, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, kernel_stack_bottom) == 208, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, kernel_stack_len) == 216, "bi");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_boot_info, _test_sentinel) == 224, "bi");
+
+/* The memory-region array as a pointer (valid in the kernel's space). */
+static inline struct elfboot_memory_region *
+elfboot_regions(const struct elfboot_boot_info *info)
+{
+	return (struct elfboot_memory_region *)(uintptr_t)info->memory_regions;
+}
+
+/*
+ * Entry point convention: the ELF entry receives the BootInfo pointer in
+ * rdi, i.e. it is an ordinary SysV function
+ *     void kmain(struct elfboot_boot_info *info);
+ * Link with `-e kmain` (or ENTRY(kmain) in a linker script), or write
+ * ELFBOOT_ENTRY_POINT(kmain) to define `_start` with a type-checked call.
+ * The entry must not return; if it does, _start halts the CPU.
+ */
+#define ELFBOOT_ENTRY_POINT(fn)                                               \
+	void _start(struct elfboot_boot_info *elfboot_info_);                 \
+	void _start(struct elfboot_boot_info *elfboot_info_)                  \
+	{                                                                     \
+		void (*elfboot_fn_)(struct elfboot_boot_info *) = (fn);       \
+		elfboot_fn_(elfboot_info_);                                   \
+		for (;;)                                                      \
+			__asm__ volatile("cli; hlt");                         \
+	}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ELFBOOT_H */

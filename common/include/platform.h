@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform.h - the one seam between a firmware front end and the core.
+ *
+ * common/ calls only the hooks below; stage2/ (BIOS) and uefi/ (UEFI) each
+ * implement them, and tests/unit implements them over host memory.  Firmware
+ * data is converted to these types at the border: common/ never sees an
+ * E820 entry or an EFI descriptor.  All addresses are physical; the core
+ * relies on memory being identity-mapped while it runs (UEFI guarantees it,
+ * stage2 sets it up for every address it reports as RAM).
+ */
+#ifndef ELFBOOT_PLATFORM_H
+#define ELFBOOT_PLATFORM_H
+
+#include <stdint.h>
+
+/* Status codes returned by hooks and core layers. */
+#define EB_OK        0
+#define EB_ERR      -1 /* the message is in eb_last_error() */
+#define EB_NOTFOUND -2 /* optional file absent (no message needed) */
+
+/* Kinds of memory at the seam. */
+enum mem_kind {
+	MEM_FREE = 0,       /* free RAM: the core may allocate it; Usable later */
+	MEM_BUSY = 1,       /* RAM in use by the front end now, Usable once the
+	                       kernel runs (loader image, firmware boot data) */
+	MEM_BOOTLOADER = 2, /* RAM the kernel must keep (kernel file, ramdisk,
+	                       loader allocations) */
+	MEM_FIRMWARE = 3,   /* anything else; fw_type keeps the firmware code */
+};
+
+/* Which firmware the fw_type values of MEM_FIRMWARE regions come from. */
+enum firmware_kind { FIRMWARE_UEFI = 1, FIRMWARE_BIOS = 2 };
+
+struct mem_region {
+	uint64_t start;   /* inclusive, bytes */
+	uint64_t end;     /* exclusive */
+	uint32_t kind;    /* enum mem_kind */
+	uint32_t fw_type; /* EFI memory type or E820 type */
+};
+
+/* What the front end knows about the framebuffer it set up. */
+struct plat_framebuffer {
+	uint64_t phys;            /* physical base */
+	uint64_t byte_len;
+	uint64_t width, height;   /* pixels */
+	uint64_t stride;          /* pixels per scan line */
+	uint64_t bytes_per_pixel;
+	uint32_t format;          /* ELFBOOT_PIXEL_* */
+	uint8_t red_pos, green_pos, blue_pos; /* for ELFBOOT_PIXEL_UNKNOWN */
+};
+
+/* A file the front end read into memory it owns (reported MEM_BUSY or
+ * absent in the map); the core marks it MEM_BOOTLOADER. */
+struct plat_file {
+	uint64_t addr; /* physical, page aligned */
+	uint64_t size; /* bytes */
+};
+
+/* The front end's console: screen (while the firmware allows) and COM1. */
+void plat_putc(char c);
+
+/* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
+int plat_read_file(const char *name, struct plat_file *out);
+
+/* Sets a video mode at least min_w x min_h (0 = any; the front end picks
+ * the largest it can).  EB_OK and *out filled, or EB_NOTFOUND when there
+ * is no usable linear framebuffer (the kernel then boots without one). */
+int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out);
+
+/* Physical address of the ACPI RSDP, 0 if none was found. */
+uint64_t plat_rsdp(void);
+
+/* Leaves the firmware for good and fills map[0..*count) (capacity `cap`)
+ * with the final memory map; *fw tells whose fw_type codes these are.
+ * After this, only plat_putc (serial) and plat_halt may be called. */
+int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
+		       enum firmware_kind *fw);
+
+/* Stops the machine; never returns. */
+__attribute__((noreturn)) void plat_halt(void);
+
+#endif

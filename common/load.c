@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * load.c - everything between "the firmware is gone" and the jump: loads the
+ * kernel's segments (PIE relocated), builds its page tables with the stack,
+ * framebuffer, ramdisk, physical-memory and recursive mappings its config
+ * asks for, places the hand-off page, and fills BootInfo with the final
+ * memory map.  Entry: in->map holds the firmware's final map; every RAM
+ * address in it is identity-mapped.  Touches no firmware, so the host unit
+ * tests run it over host memory.
+ */
+#include "core.h"
+
+#define BOOT_INFO_SIZE sizeof(struct elfboot_boot_info)
+
+/* Copies len bytes to the kernel's virtual address va through its tables. */
+static int vcopy(struct vmm *v, uint64_t va, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+	while (len) {
+		uint64_t pa, fl;
+		if (vmm_translate(v, va, &pa, &fl) != EB_OK)
+			return eb_error("load: 0x%lx is not mapped", va);
+		uint64_t chunk = EB_PAGE - (va & (EB_PAGE - 1));
+		if (chunk > len)
+			chunk = len;
+		memcpy((void *)(uintptr_t)pa, s, chunk);
+		va += chunk;
+		s += chunk;
+		len -= chunk;
+	}
+	return EB_OK;
+}
+
+static uint64_t seg_flags(uint32_t pf)
+{
+	return ((pf & 2) ? PTE_W : 0) | ((pf & 1) ? 0 : PTE_NX);
+}
+
+/* Maps and fills one PT_LOAD at va0 = offset + vaddr. */
+static int load_segment(struct load_result *r, const struct elf_segment *s, uint64_t offset)
+{
+	uint64_t va0 = offset + s->vaddr;
+	uint64_t first = EB_ALIGN_DOWN(va0, EB_PAGE), end = EB_ALIGN_UP(va0 + s->memsz, EB_PAGE);
+	uint64_t flags = seg_flags(s->flags), pa, fl;
+	/* Only the first page can already be mapped: the previous segment may
+	 * end in it.  Share the frame and widen its permissions. */
+	if (vmm_translate(&r->vmm, first, &pa, &fl) == EB_OK) {
+		uint64_t set = flags & PTE_W, clear = (flags & PTE_NX) ? 0 : PTE_NX;
+		if (vmm_protect(&r->vmm, first, EB_PAGE, set, clear))
+			return EB_ERR;
+		first += EB_PAGE;
+	}
+	if (first < end) {
+		uint64_t pages = (end - first) / EB_PAGE, block;
+		if (fa_alloc(&r->fa, pages, EB_PAGE, &block))
+			return eb_error("load: segment at 0x%lx (%lu KiB): %s", va0,
+					s->memsz >> 10, eb_last_error());
+		if (vmm_map(&r->vmm, first, block, end - first, flags, 0, "kernel segment"))
+			return EB_ERR;
+		/* Zero only what the file does not cover: head and tail (.bss). */
+		uint8_t *b = (uint8_t *)(uintptr_t)block;
+		uint64_t data_lo = va0 > first ? va0 : first, data_hi = va0 + s->filesz;
+		if (data_hi < data_lo)
+			data_hi = data_lo;
+		memset(b, 0, data_lo - first);
+		memset(b + (data_hi - first), 0, end - data_hi);
+	}
+	return vcopy(&r->vmm, va0, r->img.file + s->offset, s->filesz);
+}
+
+static int relocate(struct load_result *r, uint64_t offset)
+{
+	const struct elf_image *img = &r->img;
+	for (uint64_t i = 0; i < img->rela_count; i++) {
+		uint64_t rel[3];
+		memcpy(rel, img->file + img->rela_offset + i * 24, 24);
+		if ((uint32_t)rel[1] == 0)
+			continue; /* R_X86_64_NONE; elf_parse allowed only these two */
+		uint64_t value = offset + rel[2];
+		if (vcopy(&r->vmm, offset + rel[0], &value, 8))
+			return EB_ERR;
+	}
+	if (img->has_relro) {
+		uint64_t lo = EB_ALIGN_DOWN(offset + img->relro_vaddr, EB_PAGE);
+		uint64_t hi = EB_ALIGN_DOWN(offset + img->relro_vaddr + img->relro_memsz, EB_PAGE);
+		if (hi > lo && vmm_protect(&r->vmm, lo, hi - lo, 0, PTE_W))
+			return EB_ERR;
+	}
+	return EB_OK;
+}
+
+/* The virtual base for a mapping of len bytes: fixed, or whole free slots. */
+static int place(struct va_slots *vs, const struct eb_mapping *m,
+		 uint64_t len, const char *what, uint64_t *va)
+{
+	if (m->fixed) {
+		*va = m->addr;
+		if (!eb_range_ok(*va, len))
+			return eb_error("map: %s at 0x%lx + 0x%lx wraps", what, *va, len);
+		va_mark(vs, *va, len);
+		return EB_OK;
+	}
+	return va_take(vs, (unsigned)((len + (1ull << 39) - 1) >> 39), va, what);
+}
+
+static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_t *offset)
+{
+	struct elf_image *img = &r->img;
+	*offset = 0;
+	if (img->pie) {
+		if (r->cfg.kernel_base.fixed)
+			*offset = r->cfg.kernel_base.addr;
+		else {
+			uint64_t base;
+			if (va_take(vs, (unsigned)((img->vmax - img->vmin + (1ull << 39) - 1) >> 39),
+				    &base, "kernel image"))
+				return EB_ERR;
+			*offset = base - img->vmin;
+		}
+	}
+	va_mark(vs, *offset + img->vmin, img->vmax - img->vmin);
+	for (uint32_t i = 0; i < img->nseg; i++)
+		if (load_segment(r, &img->seg[i], *offset))
+			return EB_ERR;
+	return relocate(r, *offset);
+}
+
+static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_boot_info *bi)
+{
+	uint64_t size = EB_ALIGN_UP(r->cfg.kernel_stack_size, EB_PAGE), guard, pa, fl;
+	if (place(vs, &r->cfg.kernel_stack, size + EB_PAGE, "kernel stack", &guard))
+		return EB_ERR;
+	if (vmm_translate(&r->vmm, guard, &pa, &fl) == EB_OK)
+		return eb_error("map: kernel stack guard page at 0x%lx is already mapped", guard);
+	uint64_t frames;
+	if (fa_alloc(&r->fa, size / EB_PAGE, EB_PAGE, &frames))
+		return eb_error("load: kernel stack of %lu KiB: %s", size >> 10, eb_last_error());
+	memset((void *)(uintptr_t)frames, 0, size);
+	if (vmm_map(&r->vmm, guard + EB_PAGE, frames, size, PTE_W | PTE_NX, 0, "kernel stack"))
+		return EB_ERR;
+	bi->kernel_stack_bottom = guard + EB_PAGE;
+	bi->kernel_stack_len = r->cfg.kernel_stack_size;
+	r->stack_top = EB_ALIGN_DOWN(guard + EB_PAGE + r->cfg.kernel_stack_size, 16);
+	return EB_OK;
+}
+
+/* Maps physical [pa, pa+len) at a fixed or dynamic address; returns the
+ * virtual address of pa itself (same offset within the page). */
+static int map_phys(struct load_result *r, struct va_slots *vs, const struct eb_mapping *m,
+		    uint64_t pa, uint64_t len, const char *what, uint64_t *va_out)
+{
+	uint64_t lo = EB_ALIGN_DOWN(pa, EB_PAGE), hi = EB_ALIGN_UP(pa + len, EB_PAGE), va;
+	if (place(vs, m, hi - lo, what, &va))
+		return EB_ERR;
+	if (vmm_map(&r->vmm, va, lo, hi - lo, PTE_W | PTE_NX, 1, what))
+		return EB_ERR;
+	*va_out = va + (pa - lo);
+	return EB_OK;
+}
+
+static int map_physical_memory(struct load_result *r, struct va_slots *vs,
+			       const struct load_input *in, struct elfboot_boot_info *bi)
+{
+	uint64_t top = 4ull << 30;
+	for (uint32_t i = 0; i < in->map_count; i++)
+		if (in->map[i].end > top)
+			top = in->map[i].end;
+	if (in->has_fb && in->fb.phys + in->fb.byte_len > top)
+		top = in->fb.phys + in->fb.byte_len;
+	top = EB_ALIGN_UP(top, 1ull << 30);
+	uint64_t va;
+	if (place(vs, &r->cfg.physical_memory, top, "physical memory map", &va))
+		return EB_ERR;
+	if (vmm_map(&r->vmm, va, 0, top, PTE_W | PTE_NX, 1, "physical memory map"))
+		return EB_ERR;
+	bi->physical_memory_offset.tag = ELFBOOT_SOME_TAG;
+	bi->physical_memory_offset.value = va;
+	return EB_OK;
+}
+
+static int map_recursive(struct load_result *r, struct va_slots *vs, struct elfboot_boot_info *bi)
+{
+	uint64_t va;
+	if (place(vs, &r->cfg.recursive, 1ull << 39, "recursive page table", &va))
+		return EB_ERR;
+	unsigned idx = (unsigned)((va >> 39) & 511);
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)r->vmm.pml4;
+	if (pml4[idx] & PTE_P)
+		return eb_error("map: recursive index %u (0x%lx) is already in use", idx, va);
+	pml4[idx] = r->vmm.pml4 | PTE_P | PTE_W;
+	bi->recursive_index.tag = ELFBOOT_SOME_TAG;
+	bi->recursive_index.value = (uint16_t)idx;
+	return EB_OK;
+}
+
+/* One page, identity-mapped and executable in the kernel's tables, for the
+ * code that switches CR3: its address must mean the same before and after.
+ * Never placed where the kernel mapped something (rb #331). */
+static int place_trampoline(struct load_result *r)
+{
+	uint64_t saved_min = r->fa.min_addr;
+	for (int attempt = 0; attempt < 16; attempt++) {
+		uint64_t pa, got, fl;
+		if (fa_alloc(&r->fa, 1, EB_PAGE, &pa))
+			break;
+		if (vmm_translate(&r->vmm, pa, &got, &fl) == EB_NOTFOUND &&
+		    vmm_map(&r->vmm, pa, pa, EB_PAGE, 0, 0, "hand-off page") == EB_OK) {
+			r->fa.min_addr = saved_min;
+			r->trampoline = pa;
+			return EB_OK;
+		}
+		/* Collides with the kernel: look higher up. */
+		r->fa.min_addr = pa + (2ull << 20);
+	}
+	r->fa.min_addr = saved_min;
+	return eb_error("map: no free identity-mapped page for the hand-off code (the kernel "
+			"occupies the low virtual addresses of all RAM)");
+}
+
+int load_kernel(struct load_input *in, struct load_result *r)
+{
+	memset(r, 0, sizeof *r);
+	const struct plat_file *kf = &in->kernel;
+	if (kernel_check((const void *)(uintptr_t)kf->addr, kf->size, &r->img, &r->cfg))
+		return EB_ERR;
+	if (memmap_normalize(in->map, &in->map_count, in->map_cap) ||
+	    memmap_mark(in->map, &in->map_count, in->map_cap, EB_ALIGN_DOWN(kf->addr, EB_PAGE),
+			EB_ALIGN_UP(kf->addr + kf->size, EB_PAGE), MEM_BOOTLOADER))
+		return EB_ERR;
+	if (in->ramdisk.size &&
+	    memmap_mark(in->map, &in->map_count, in->map_cap,
+			EB_ALIGN_DOWN(in->ramdisk.addr, EB_PAGE),
+			EB_ALIGN_UP(in->ramdisk.addr + in->ramdisk.size, EB_PAGE), MEM_BOOTLOADER))
+		return EB_ERR;
+	fa_init(&r->fa, in->map, in->map_count, 1ull << 20, in->alloc_max);
+	if (vmm_init(&r->vmm, &r->fa, in->has_1g))
+		return EB_ERR;
+	struct va_slots vs;
+	va_slots_init(&vs, &r->cfg, in->seed);
+
+	/* BootInfo is filled in a local copy and stored last. */
+	static struct elfboot_boot_info bi;
+	memset(&bi, 0, sizeof bi);
+	bi.api_version.major = ELFBOOT_API_MAJOR;
+	bi.api_version.minor = ELFBOOT_API_MINOR;
+	bi.api_version.patch = ELFBOOT_API_PATCH;
+	bi.framebuffer.tag = bi.physical_memory_offset.tag = bi.recursive_index.tag =
+		bi.rsdp_addr.tag = bi.tls_template.tag = bi.ramdisk_addr.tag = ELFBOOT_NONE_TAG;
+
+	uint64_t offset;
+	if (load_kernel_image(r, &vs, &offset))
+		return EB_ERR;
+	bi.kernel_image_offset = offset;
+	bi.kernel_addr = kf->addr;
+	bi.kernel_len = kf->size;
+	r->entry = offset + r->img.entry;
+	if (r->img.has_tls) {
+		bi.tls_template.tag = ELFBOOT_SOME_TAG;
+		bi.tls_template.tls.start_addr = offset + r->img.tls_vaddr;
+		bi.tls_template.tls.file_size = r->img.tls_filesz;
+		bi.tls_template.tls.mem_size = r->img.tls_memsz;
+	}
+	if (map_stack(r, &vs, &bi))
+		return EB_ERR;
+	if (in->has_fb) {
+		const struct plat_framebuffer *fb = &in->fb;
+		uint64_t va;
+		if (map_phys(r, &vs, &r->cfg.framebuffer, fb->phys, fb->byte_len, "framebuffer",
+			     &va))
+			return EB_ERR;
+		bi.framebuffer.tag = ELFBOOT_SOME_TAG;
+		bi.framebuffer.buffer_start = va;
+		struct elfboot_framebuffer_info *fi = &bi.framebuffer.info;
+		fi->byte_len = fb->byte_len;
+		fi->width = fb->width;
+		fi->height = fb->height;
+		fi->stride = fb->stride;
+		fi->bytes_per_pixel = fb->bytes_per_pixel;
+		fi->pixel_format.tag = fb->format;
+		if (fb->format == ELFBOOT_PIXEL_UNKNOWN) {
+			fi->pixel_format.red_position = fb->red_pos;
+			fi->pixel_format.green_position = fb->green_pos;
+			fi->pixel_format.blue_position = fb->blue_pos;
+		}
+	}
+	if (in->ramdisk.size) {
+		uint64_t va;
+		if (map_phys(r, &vs, &r->cfg.ramdisk_memory, in->ramdisk.addr, in->ramdisk.size,
+			     "ramdisk", &va))
+			return EB_ERR;
+		bi.ramdisk_addr.tag = ELFBOOT_SOME_TAG;
+		bi.ramdisk_addr.value = va;
+		bi.ramdisk_len = in->ramdisk.size;
+	}
+	if (r->cfg.has_physical_memory && map_physical_memory(r, &vs, in, &bi))
+		return EB_ERR;
+	if (r->cfg.has_recursive && map_recursive(r, &vs, &bi))
+		return EB_ERR;
+	if (in->rsdp) {
+		bi.rsdp_addr.tag = ELFBOOT_SOME_TAG;
+		bi.rsdp_addr.value = in->rsdp;
+	}
+
+	/* BootInfo and the region array share one mapping.  Each allocation
+	 * record can split one region in three, hence the room. */
+	int now = memmap_export(in->map, in->map_count, in->fw, 0, 0x7fffffff);
+	uint32_t cap = (uint32_t)now + 2 * FA_MAX_RECORDS + 8;
+	uint64_t bytes = BOOT_INFO_SIZE + (uint64_t)cap * sizeof(struct elfboot_memory_region);
+	uint64_t bi_pa, bi_va;
+	if (fa_alloc(&r->fa, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, EB_PAGE, &bi_pa))
+		return EB_ERR;
+	memset((void *)(uintptr_t)bi_pa, 0, EB_ALIGN_UP(bytes, EB_PAGE));
+	if (map_phys(r, &vs, &r->cfg.boot_info, bi_pa, bytes, "boot info", &bi_va))
+		return EB_ERR;
+	if (place_trampoline(r))
+		return EB_ERR;
+
+	/* No allocation after this point: publish every record as Bootloader. */
+	for (uint32_t i = 0; i < r->fa.nrec; i++) {
+		if (in->map_count >= in->map_cap)
+			return eb_error("memory map: full while recording allocations");
+		struct mem_region *m = &in->map[in->map_count++];
+		m->start = r->fa.rec[i].start;
+		m->end = r->fa.rec[i].end;
+		m->kind = MEM_BOOTLOADER;
+		m->fw_type = 0;
+	}
+	if (memmap_normalize(in->map, &in->map_count, in->map_cap))
+		return EB_ERR;
+	struct elfboot_memory_region *regions =
+		(struct elfboot_memory_region *)(uintptr_t)(bi_pa + BOOT_INFO_SIZE);
+	int n = memmap_export(in->map, in->map_count, in->fw, regions, cap);
+	if (n < 0)
+		return eb_error("memory map: more than %u regions for BootInfo", cap);
+	bi.memory_regions = bi_va + BOOT_INFO_SIZE;
+	bi.memory_regions_len = (uint64_t)n;
+	r->boot_info = (struct elfboot_boot_info *)(uintptr_t)bi_pa;
+	memcpy(r->boot_info, &bi, sizeof bi);
+	r->boot_info_va = bi_va;
+	r->cr3 = r->vmm.pml4;
+	return EB_OK;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loader.c - loader_main(), the one loader both front ends call once they
+ * have set up their console.  It drives the firmware through the platform
+ * hooks (read the kernel, pick a video mode, read the ramdisk, leave the
+ * firmware), validates everything before leaving the firmware where it can,
+ * builds the kernel's world (load.c) and jumps.  Any failure prints one line
+ * and halts: nothing jumps to a kernel that failed a check.
+ */
+#include "core.h"
+#include "cpu.h"
+
+#define MAP_CAP 1024
+#define GDT_OFF 0x800
+#define GDTR_OFF 0x7f0
+
+static struct mem_region fw_map[MAP_CAP];
+static struct load_result result;
+
+__attribute__((noreturn)) static void fatal(void)
+{
+	eb_printf("elfboot: error: %s\r\n", eb_last_error());
+	eb_printf("elfboot: halted.\r\n");
+	plat_halt();
+}
+
+static const char *mapping_str(const struct eb_mapping *m, char *buf, size_t n)
+{
+	if (!m->fixed)
+		return "dynamic";
+	eb_snprintf(buf, n, "0x%lx", m->addr);
+	return buf;
+}
+
+typedef void (*trampoline_fn)(uint64_t bi, uint64_t entry, uint64_t stack, uint64_t cr3,
+			      uint64_t gdtr) __attribute__((noreturn));
+
+__attribute__((noreturn)) static void jump(const struct load_result *r)
+{
+	uint8_t *page = (uint8_t *)(uintptr_t)r->trampoline;
+	uint64_t len = (uint64_t)(eb_trampoline_end - eb_trampoline_start);
+	memset(page, 0, EB_PAGE);
+	memcpy(page, eb_trampoline_start, len);
+	uint64_t *gdt = (uint64_t *)(page + GDT_OFF);
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffull; /* 0x08: 64-bit code, accessed */
+	gdt[2] = 0x00cf93000000ffffull; /* 0x10: data, accessed */
+	uint8_t *gdtr = page + GDTR_OFF;
+	uint16_t limit = 3 * 8 - 1;
+	uint64_t base = r->trampoline + GDT_OFF;
+	memcpy(gdtr, &limit, 2);
+	memcpy(gdtr + 2, &base, 8);
+	trampoline_fn fn = (trampoline_fn)(uintptr_t)r->trampoline;
+	fn(r->boot_info_va, r->entry, r->stack_top, r->cr3, r->trampoline + GDTR_OFF);
+}
+
+void loader_main(void)
+{
+	uint64_t t0 = cpu_rdtsc();
+	struct load_input in;
+	memset(&in, 0, sizeof in);
+	eb_printf("elfboot: loading kernel-x86_64\r\n");
+
+	int st = plat_read_file("kernel-x86_64", &in.kernel);
+	if (st == EB_NOTFOUND)
+		eb_error("kernel file 'kernel-x86_64' not found at the root of the boot partition");
+	if (st != EB_OK)
+		fatal();
+	struct elf_image img;
+	struct eb_config cfg;
+	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg))
+		fatal();
+	char b1[24], b2[24];
+	eb_printf("elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
+		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
+		  cfg.version_major, cfg.version_minor, cfg.version_patch);
+	eb_printf("elfboot: stack %lu bytes at %s, boot info at %s\r\n", cfg.kernel_stack_size,
+		  mapping_str(&cfg.kernel_stack, b1, sizeof b1),
+		  mapping_str(&cfg.boot_info, b2, sizeof b2));
+
+	uint64_t min_w = cfg.has_min_width ? cfg.min_width : 0;
+	uint64_t min_h = cfg.has_min_height ? cfg.min_height : 0;
+	in.has_fb = plat_set_video(min_w, min_h, &in.fb) == EB_OK;
+	if (in.has_fb)
+		eb_printf("elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
+			  in.fb.width, in.fb.height, in.fb.bytes_per_pixel, in.fb.stride,
+			  in.fb.phys);
+	else
+		eb_printf("elfboot: no framebuffer\r\n");
+
+	st = plat_read_file("ramdisk", &in.ramdisk);
+	if (st == EB_NOTFOUND)
+		in.ramdisk.size = 0;
+	else if (st != EB_OK)
+		fatal();
+	else
+		eb_printf("elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
+			  in.ramdisk.addr);
+	in.rsdp = plat_rsdp();
+	in.has_1g = cpu_has_1g_pages();
+	in.seed = cpu_entropy();
+	in.alloc_max = ~0ull;
+	in.map = fw_map;
+	in.map_cap = MAP_CAP;
+	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw))
+		fatal();
+	if (load_kernel(&in, &result))
+		fatal();
+	uint64_t t1 = cpu_rdtsc();
+	eb_printf("elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
+		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
+		  (t1 - t0) / 1000000);
+	eb_printf("elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n", result.entry,
+		  result.stack_top, result.boot_info_va);
+	jump(&result);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * image.c - `elfboot image`: a GPT disk image with an EFI System Partition
+ * (FAT, written by mtools: no root, no loop devices) holding the loader, the
+ * kernel and the ramdisk.  The kernel is checked with the loader's own code
+ * first.  The image is built in a temporary file next to OUT and renamed
+ * into place only when complete: a failed run leaves no partial image.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "tool.h"
+
+extern char **environ;
+
+#define ESP_GUID "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+#define MIB (1024ull * 1024)
+
+static char tmp_path[4096];
+
+static void cleanup_tmp(void)
+{
+	if (tmp_path[0])
+		unlink(tmp_path);
+	tmp_path[0] = 0;
+}
+
+static void on_signal(int sig)
+{
+	if (tmp_path[0])
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success. */
+static int run(char *const argv[])
+{
+	pid_t pid;
+	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	setenv("MTOOLS_NO_VFAT", "0", 1);
+	int e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (e)
+		return tool_error("cannot run %s: %s (install mtools)", argv[0], strerror(e));
+	int status;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return tool_error("%s failed (status %d) while building the image", argv[0],
+				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
+static int file_size(const char *path, const char *what, uint64_t *size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return tool_error("%s '%s': %s", what, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return tool_error("%s '%s' is not a regular file", what, path);
+	if (st.st_size == 0)
+		return tool_error("%s '%s' is empty", what, path);
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int image_build(const struct image_opts *o)
+{
+	uint64_t ksize, rsize = 0, esize;
+	uint8_t *k = read_file(o->kernel, &ksize);
+	if (!k)
+		return 1;
+	struct elf_image img;
+	struct eb_config cfg;
+	if (kernel_check(k, ksize, &img, &cfg)) {
+		free(k);
+		return tool_error("%s: %s", o->kernel, eb_last_error());
+	}
+	free(k);
+	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
+		return 1;
+	if (o->bios)
+		return tool_error("the BIOS loader is not built yet; use --uefi");
+	char efi[4096];
+	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", loader_dir(o->loader_dir));
+	if (file_size(efi, "UEFI loader", &esize))
+		return 1;
+
+	/* FAT payload plus room for FATs, directories and cluster slack. */
+	uint64_t payload = EB_ALIGN_UP(esize, 64 * 1024) + EB_ALIGN_UP(ksize, 64 * 1024) +
+			   EB_ALIGN_UP(rsize, 64 * 1024);
+	uint64_t fat_bytes = EB_ALIGN_UP(payload + payload / 16 + 2 * MIB, MIB);
+	if (fat_bytes < 8 * MIB)
+		fat_bytes = 8 * MIB;
+	if (fat_bytes > 2048ull * 1024 * MIB)
+		return tool_error("files total %lu MiB; elfboot images are limited to 2 TiB",
+				  (unsigned long)(payload / MIB));
+	uint64_t first = 2048, nsec = fat_bytes / 512;
+	uint64_t total = EB_ALIGN_UP((first + nsec + 34) * 512, MIB) / 512;
+
+	snprintf(tmp_path, sizeof tmp_path, "%s.tmp.XXXXXX", o->out);
+	int fd = mkstemp(tmp_path);
+	if (fd < 0) {
+		tmp_path[0] = 0;
+		return tool_error("cannot create a temporary file next to '%s': %s", o->out,
+				  strerror(errno));
+	}
+	atexit(cleanup_tmp);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	struct gpt_part esp = { .first_lba = first, .last_lba = first + nsec - 1,
+				.name = "EFI System" };
+	guid_parse(ESP_GUID, esp.type);
+	if (ftruncate(fd, (off_t)(total * 512)) || gpt_write(fd, total, &esp, 1, 0) ||
+	    fsync(fd)) {
+		close(fd);
+		cleanup_tmp();
+		return tool_error("writing '%s': %s", o->out, strerror(errno));
+	}
+	close(fd);
+
+	char target[4200], sectors[32];
+	snprintf(target, sizeof target, "%s@@%lu", tmp_path, (unsigned long)(first * 512));
+	snprintf(sectors, sizeof sectors, "%lu", (unsigned long)nsec);
+	char *fmt[] = { "mformat", "-i", target, "-T", sectors, "-h", "64", "-s", "32",
+			"-v", "ELFBOOT", "::", NULL };
+	char *mkd[] = { "mmd", "-i", target, "::/EFI", "::/EFI/BOOT", NULL };
+	char *cpe[] = { "mcopy", "-i", target, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
+	char *cpk[] = { "mcopy", "-i", target, (char *)o->kernel, "::/kernel-x86_64", NULL };
+	char *cpr[] = { "mcopy", "-i", target, (char *)o->ramdisk, "::/ramdisk", NULL };
+	if (run(fmt) || run(mkd) || run(cpe) || run(cpk) || (o->ramdisk && run(cpr))) {
+		cleanup_tmp();
+		return 1;
+	}
+	if (rename(tmp_path, o->out) != 0) {
+		int e = errno;
+		cleanup_tmp();
+		return tool_error("cannot rename the image to '%s': %s", o->out, strerror(e));
+	}
+	tmp_path[0] = 0;
+	printf("%s: %lu MiB GPT image (UEFI), kernel %lu bytes%s\n", o->out,
+	       (unsigned long)(total * 512 / MIB), (unsigned long)ksize,
+	       o->ramdisk ? ", with ramdisk" : "");
+	return 0;
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the elfboot host tool: builds bootable disk images and shows or
+ * checks the boot config embedded in a kernel.  Kernel validation is the
+ * loader's own code from common/, so the tool and the loader accept and
+ * reject exactly the same kernels with the same messages.  Every error is
+ * one line on stderr and a non-zero exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "tool.h"
+
+#define VERSION "0.1.0"
+
+/* The core's console (eb_printf) is stderr on the host. */
+void plat_putc(char c)
+{
+	fputc(c, stderr);
+}
+
+int tool_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("elfboot: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+uint8_t *read_file(const char *path, uint64_t *size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		tool_error("cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		tool_error("'%s' is not a regular file", path);
+		return NULL;
+	}
+	uint8_t *buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r <= 0) {
+			free(buf);
+			buf = NULL;
+		} else {
+			got += (size_t)r;
+		}
+	}
+	close(fd);
+	if (!buf)
+		tool_error("cannot read '%s'", path);
+	*size = got;
+	return buf;
+}
+
+const char *loader_dir(const char *override)
+{
+	static char dir[PATH_MAX + 32];
+	if (override)
+		return override;
+	const char *env = getenv("ELFBOOT_LOADER_DIR");
+	if (env && *env)
+		return env;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		/* build tree: build/elfboot + build/uefi/; install: bin/ + share/elfboot/ */
+		snprintf(dir, sizeof dir, "%s/uefi", exe);
+		if (access(dir, F_OK) == 0)
+			return dir;
+		snprintf(dir, sizeof dir, "%s/../share/elfboot", exe);
+		return dir;
+	}
+	return "/usr/local/share/elfboot";
+}
+
+/* Finds the config section with libelf; cross-checked against common/. */
+static int libelf_config(const char *path, const uint8_t *buf, uint64_t size, uint64_t *off,
+			 uint64_t *len)
+{
+	elf_version(EV_CURRENT);
+	Elf *e = elf_memory((char *)buf, size);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		return tool_error("%s: libelf: not an ELF file", path);
+	}
+	size_t shstrndx;
+	int found = 0;
+	if (elf_getshdrstrndx(e, &shstrndx) == 0) {
+		for (Elf_Scn *s = elf_nextscn(e, NULL); s; s = elf_nextscn(e, s)) {
+			GElf_Shdr sh;
+			const char *name;
+			if (!gelf_getshdr(s, &sh) || !(name = elf_strptr(e, shstrndx, sh.sh_name)))
+				continue;
+			if (strcmp(name, ELFBOOT_CONFIG_SECTION) == 0) {
+				*off = sh.sh_offset;
+				*len = sh.sh_size;
+				found = 1;
+			}
+		}
+	}
+	elf_end(e);
+	if (!found)
+		return tool_error("%s: config: kernel has no %s section", path,
+				  ELFBOOT_CONFIG_SECTION);
+	return 0;
+}
+
+static void fmt_mapping(char *b, size_t n, const struct eb_mapping *m)
+{
+	if (m->fixed)
+		snprintf(b, n, "0x%lx", (unsigned long)m->addr);
+	else
+		snprintf(b, n, "dynamic");
+}
+
+static void fmt_opt_mapping(char *b, size_t n, int some, const struct eb_mapping *m)
+{
+	if (!some)
+		snprintf(b, n, "none");
+	else
+		fmt_mapping(b, n, m);
+}
+
+static void fmt_opt_u64(char *b, size_t n, int some, uint64_t v, int hex)
+{
+	if (!some)
+		snprintf(b, n, "none");
+	else
+		snprintf(b, n, hex ? "0x%lx" : "%lu", (unsigned long)v);
+}
+
+static int config_show(const char *path, int json)
+{
+	uint64_t size, off = 0, len = 0;
+	uint8_t *buf = read_file(path, &size);
+	if (!buf)
+		return 1;
+	struct elf_image img;
+	struct eb_config c;
+	int rc = 1;
+	if (libelf_config(path, buf, size, &off, &len))
+		goto out;
+	if (kernel_check(buf, size, &img, &c)) {
+		tool_error("%s: %s", path, eb_last_error());
+		goto out;
+	}
+	if (img.config_offset != off || img.config_len != len) {
+		tool_error("%s: libelf and elfboot disagree on the config section", path);
+		goto out;
+	}
+	char v[13][64];
+	snprintf(v[0], 64, "%u.%u.%u%s", c.version_major, c.version_minor, c.version_patch,
+		 c.pre_release ? "-pre" : "");
+	fmt_mapping(v[1], 64, &c.kernel_stack);
+	fmt_mapping(v[2], 64, &c.kernel_base);
+	fmt_mapping(v[3], 64, &c.boot_info);
+	fmt_mapping(v[4], 64, &c.framebuffer);
+	fmt_opt_mapping(v[5], 64, c.has_physical_memory, &c.physical_memory);
+	fmt_opt_mapping(v[6], 64, c.has_recursive, &c.recursive);
+	fmt_opt_u64(v[7], 64, c.has_dyn_start, c.dyn_start, 1);
+	fmt_opt_u64(v[8], 64, c.has_dyn_end, c.dyn_end, 1);
+	fmt_mapping(v[9], 64, &c.ramdisk_memory);
+	fmt_opt_u64(v[10], 64, c.has_min_height, c.min_height, 0);
+	fmt_opt_u64(v[11], 64, c.has_min_width, c.min_width, 0);
+	const char *keys[] = { "api_version", "mappings.kernel_stack", "mappings.kernel_base",
+			       "mappings.boot_info", "mappings.framebuffer",
+			       "mappings.physical_memory", "mappings.page_table_recursive",
+			       "mappings.dynamic_range_start", "mappings.dynamic_range_end",
+			       "mappings.ramdisk_memory",
+			       "frame_buffer.minimum_framebuffer_height",
+			       "frame_buffer.minimum_framebuffer_width" };
+	if (json) {
+		printf("{\n  \"kernel\": \"%s\",\n  \"pie\": %s,\n  \"section_length\": %u,\n",
+		       path, img.pie ? "true" : "false", c.len);
+		printf("  \"kernel_stack_size\": %lu,\n  \"mappings.aslr\": %s,\n",
+		       (unsigned long)c.kernel_stack_size, c.aslr ? "true" : "false");
+		for (int i = 0; i < 12; i++) {
+			int str = v[i][0] < '0' || v[i][0] > '9' || i == 0 || v[i][1] == 'x';
+			int null = strcmp(v[i], "none") == 0;
+			printf("  \"%s\": %s%s%s%s\n", keys[i], null || !str ? "" : "\"",
+			       null ? "null" : v[i], null || !str ? "" : "\"", i == 11 ? "" : ",");
+		}
+		printf("}\n");
+	} else {
+		printf("kernel: %s (%s, entry 0x%lx)\n", path,
+		       img.pie ? "PIE, ET_DYN" : "static, ET_EXEC", (unsigned long)img.entry);
+		printf("section: %s, %u bytes at file offset 0x%lx (%s layout)\n",
+		       ELFBOOT_CONFIG_SECTION, c.len, (unsigned long)off,
+		       c.len == 133 ? "0.11.11+" : c.len == 124 ? "0.11.1-0.11.10" : "0.11.0");
+		printf("%-42s %s\n", keys[0], v[0]);
+		printf("%-42s %lu (0x%lx)\n", "kernel_stack_size",
+		       (unsigned long)c.kernel_stack_size, (unsigned long)c.kernel_stack_size);
+		for (int i = 1; i < 7; i++)
+			printf("%-42s %s\n", keys[i], v[i]);
+		printf("%-42s %s\n", "mappings.aslr", c.aslr ? "true" : "false");
+		for (int i = 7; i < 12; i++)
+			printf("%-42s %s\n", keys[i], v[i]);
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static int config_check(const char *path)
+{
+	uint64_t size;
+	uint8_t *buf = read_file(path, &size);
+	if (!buf)
+		return 1;
+	struct elf_image img;
+	struct eb_config c;
+	int rc = kernel_check(buf, size, &img, &c);
+	free(buf);
+	if (rc)
+		return tool_error("%s: %s", path, eb_last_error());
+	printf("%s: ok: %s kernel, %u PT_LOAD segments, %lu relocations, config %u bytes\n",
+	       path, img.pie ? "PIE" : "static", img.nseg, (unsigned long)img.rela_count, c.len);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: elfboot <command> ...\n"
+		"\n"
+		"  elfboot image [--uefi] [--ramdisk FILE] [--loader-dir DIR] -o OUT.img KERNEL\n"
+		"      Build a GPT disk image whose EFI System Partition holds\n"
+		"      EFI/BOOT/BOOTX64.EFI, kernel-x86_64 and (optionally) ramdisk.\n"
+		"  elfboot config show [--json] KERNEL\n"
+		"      Print every field of the kernel's .bootloader-config section.\n"
+		"  elfboot config check KERNEL\n"
+		"      Run the loader's own checks (ELF and config) on the host.\n"
+		"  elfboot --version | --help\n"
+		"\n"
+		"The loader binaries are looked up in --loader-dir, $ELFBOOT_LOADER_DIR,\n"
+		"<dir of this program>/uefi, then <dir of this program>/../share/elfboot.\n");
+}
+
+static int cmd_image(int argc, char **argv)
+{
+	struct image_opts o = { 0 };
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--uefi"))
+			o.uefi = 1;
+		else if (!strcmp(a, "--bios"))
+			o.bios = 1;
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
+			   !strcmp(a, "--loader-dir")) {
+			if (i + 1 >= argc)
+				return tool_error("image: %s needs an argument", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "-o"))
+				o.out = v;
+			else if (!strcmp(a, "--ramdisk"))
+				o.ramdisk = v;
+			else
+				o.loader_dir = v;
+		} else if (a[0] == '-' && a[1]) {
+			return tool_error("image: unknown option '%s' (see elfboot --help)", a);
+		} else if (o.kernel) {
+			return tool_error("image: more than one kernel given ('%s', '%s')", o.kernel,
+					  a);
+		} else {
+			o.kernel = a;
+		}
+	}
+	if (!o.kernel)
+		return tool_error("image: no KERNEL given (see elfboot --help)");
+	if (!o.out)
+		return tool_error("image: no output given: -o OUT.img");
+	if (!o.uefi && !o.bios)
+		o.uefi = 1; /* until the BIOS path lands, UEFI is the default */
+	return image_build(&o);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("elfboot %s (bootloader_api %d.%d.%d protocol)\n", VERSION, ELFBOOT_API_MAJOR,
+		       ELFBOOT_API_MINOR, ELFBOOT_API_PATCH);
+		return 0;
+	}
+	if (!strcmp(cmd, "image"))
+		return cmd_image(argc - 2, argv + 2);
+	if (!strcmp(cmd, "config")) {
+		if (argc < 3)
+			return tool_error("config: expected 'show' or 'check' (see elfboot --help)");
+		const char *sub = argv[2];
+		int json = 0;
+		const char *kernel = NULL;
+		for (int i = 3; i < argc; i++) {
+			if (!strcmp(argv[i], "--json"))
+				json = 1;
+			else if (argv[i][0] == '-')
+				return tool_error("config %s: unknown option '%s'", sub, argv[i]);
+			else if (kernel)
+				return tool_error("config %s: more than one kernel given", sub);
+			else
+				kernel = argv[i];
+		}
+		if (strcmp(sub, "show") && strcmp(sub, "check"))
+			return tool_error("config: unknown subcommand '%s' (show, check)", sub);
+		if (!kernel)
+			return tool_error("config %s: no KERNEL given", sub);
+		return !strcmp(sub, "show") ? config_show(kernel, json) : config_check(kernel);
+	}
+	return tool_error("unknown command '%s' (see elfboot --help)", cmd);
+}

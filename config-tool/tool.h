@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* tool.h - shared declarations of the elfboot host tool. */
+#ifndef ELFBOOT_TOOL_H
+#define ELFBOOT_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Prints "elfboot: error: ..." to stderr; returns 1 (the exit status). */
+int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads a whole file; NULL with an error printed on failure. */
+uint8_t *read_file(const char *path, uint64_t *size);
+
+/* Directory holding BOOTX64.EFI (and later stage1/stage2 binaries). */
+const char *loader_dir(const char *override);
+
+/* gpt.c */
+struct gpt_part {
+	uint8_t type[16];
+	uint64_t first_lba, last_lba; /* inclusive */
+	const char *name;
+};
+uint32_t crc32(const void *data, size_t len);
+void guid_parse(const char *s, uint8_t out[16]);
+/* Writes protective MBR, both GPT headers and entry arrays to fd. */
+int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int nparts,
+	      int mbr_boot_flag);
+
+/* image.c */
+struct image_opts {
+	const char *kernel, *ramdisk, *out, *loader_dir;
+	int uefi, bios;
+};
+int image_build(const struct image_opts *o);
+
+#endif

@@ -1,0 +1,19 @@
+#!/bin/sh
+# deps.sh - installs the Debian packages elfboot needs, only when missing.
+# Run as root on Debian 12 (`make run` and `make check` call it).
+set -e
+need=""
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for p in build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld \
+         python3; do
+	have_pkg "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+echo "deps: installing$need"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$need; run as root or install them" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $need >/dev/null

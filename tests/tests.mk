@@ -1,0 +1,77 @@
+# tests.mk - test kernels, host unit tests and QEMU boot tests.
+
+# ---------------------------------------------------------------- test kernels
+# Two flavours: a static higher-half kernel (ET_EXEC at 0xffffffff80000000)
+# and a PIE linked at 0 (ET_DYN, R_X86_64_RELATIVE), both as a plain
+# toolchain would produce them (default linker script).
+KCC      ?= gcc
+KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -mno-red-zone \
+            -fno-tree-loop-distribute-patterns $(WARN) -Wno-missing-prototypes \
+            -Icommon/include -Itests/kernels
+KFLAV_static := -fno-pic -mcmodel=kernel
+KFLAV_pie    := -fPIE
+KLD_static   := -static -nostdlib -z max-page-size=0x1000 -Ttext-segment=0xffffffff80000000 -e _start
+KLD_pie      := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z text -e _start
+
+KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/string.c
+
+# name:flavour
+TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
+                k_badreloc:pie
+
+define kflavour
+$(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(KCC) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only) -c $$< -o $$@
+endef
+$(foreach f,static pie,$(eval $(call kflavour,$(f))))
+
+define kernel
+$(B)/kernels/$(1): $(B)/kobj/$(2)/tests/kernels/$(1).o $(patsubst %.c,$(B)/kobj/$(2)/%.o,$(KLIB_SRC))
+	@mkdir -p $$(dir $$@)
+	ld $$(KLD_$(2)) $$^ -o $$@
+KERNEL_BINS += $(B)/kernels/$(1)
+endef
+$(foreach k,$(TEST_KERNELS),$(eval $(call kernel,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
+
+.PHONY: kernels
+kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
+
+# ---------------------------------------------------------------- unit tests
+UNIT_TESTS := test_config test_elf test_memmap test_vmm test_load test_header
+UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h $(wildcard common/include/*.h)
+
+$(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c -o $@
+
+$(B)/unit-san/%: tests/unit/%.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c -o $@
+
+# The seam, proven by the link: common/ plus a stub platform must link as a
+# shared object with -z defs (no undefined symbol), with freestanding flags.
+$(B)/seam/libcore.so: $(COMMON_FW) common/handoff.asm tests/unit/stub_platform.c $(wildcard common/include/*.h)
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 common/handoff.asm -o $(B)/seam/handoff.o
+	$(CC) -std=c11 -O2 -ffreestanding -fno-stack-protector -fpic -mno-red-zone \
+	  -mgeneral-regs-only -fno-tree-loop-distribute-patterns $(WARN) -Wno-missing-prototypes \
+	  -Icommon/include -DSTUB_FREESTANDING -nostdlib -shared -Wl,-z,defs \
+	  $(COMMON_FW) tests/unit/stub_platform.c $(B)/seam/handoff.o -o $@
+
+# C99 -pedantic and C++ builds of the public header.
+$(B)/header/c99.o: common/include/elfboot.h tests/unit/header_c99.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c99 -pedantic -Wall -Wextra -Werror -Icommon/include -c tests/unit/header_c99.c -o $@
+$(B)/header/cxx.o: common/include/elfboot.h tests/unit/header_cxx.cc
+	@mkdir -p $(dir $@)
+	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -Icommon/include -c tests/unit/header_cxx.cc -o $@
+
+UNIT_BINS := $(addprefix $(B)/unit/,$(UNIT_TESTS)) $(addprefix $(B)/unit-san/,$(UNIT_TESTS))
+
+unit: $(UNIT_BINS) $(B)/seam/libcore.so $(B)/header/c99.o $(B)/header/cxx.o
+
+# ---------------------------------------------------------------- check
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@sh tests/run-all.sh $(B)

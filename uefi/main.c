@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uefi/main.c - the UEFI front end (BOOTX64.EFI, gnu-efi).  Implements the
+ * platform hooks of common/include/platform.h with boot services: files from
+ * the volume this image was loaded from, GOP video, the RSDP from the
+ * configuration table, and the exit from boot services, converting the EFI
+ * memory map at the border.  efi_main() sets up the console and calls
+ * loader_main(), which never returns.  EFI types stay inside this file.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <efi.h>
+#pragma GCC diagnostic pop
+
+#include "core.h"
+#include "cpu.h"
+
+static EFI_HANDLE image;
+static EFI_SYSTEM_TABLE *st;
+static EFI_BOOT_SERVICES *bs;
+static int exited;     /* boot services are gone: serial only */
+static int have_com1;
+static int conout_on_serial; /* the firmware console already mirrors to a UART */
+
+static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+static EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
+static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+
+#define COM1 0x3f8
+
+static void com1_init(void)
+{
+	/* No UART answers 0xff on its scratch register test: skip it then. */
+	outb(COM1 + 7, 0x5a);
+	if (inb(COM1 + 7) != 0x5a)
+		return;
+	outb(COM1 + 1, 0x00); /* no interrupts */
+	outb(COM1 + 3, 0x80); /* DLAB */
+	outb(COM1 + 0, 0x01); /* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03); /* 8N1 */
+	outb(COM1 + 2, 0xc7); /* FIFO on, cleared */
+	outb(COM1 + 4, 0x0b);
+	have_com1 = 1;
+}
+
+static void com1_putc(char c)
+{
+	if (!have_com1)
+		return;
+	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+void plat_putc(char c)
+{
+	if (exited || !conout_on_serial)
+		com1_putc(c);
+	if (!exited && st->ConOut) {
+		CHAR16 s[2] = { (CHAR16)(uint8_t)c, 0 };
+		uefi_call_wrapper(st->ConOut->OutputString, 2, st->ConOut, s);
+	}
+}
+
+void plat_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Does any text console sit on a UART?  Then the firmware already copies
+ * ConOut to the serial port (OVMF does), and writing COM1 ourselves as well
+ * would print every line twice. */
+static int firmware_console_on_serial(void)
+{
+	EFI_GUID text_out = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID, dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0;
+	int found = 0;
+	if (EFI_ERROR(uefi_call_wrapper(bs->LocateHandleBuffer, 5, ByProtocol, &text_out, NULL, &n,
+					&handles)))
+		return 0;
+	for (UINTN i = 0; i < n && !found; i++) {
+		EFI_DEVICE_PATH *dp;
+		if (EFI_ERROR(uefi_call_wrapper(bs->HandleProtocol, 3, handles[i], &dp_guid,
+						(void **)&dp)))
+			continue;
+		for (int guard = 0; guard < 64; guard++) {
+			if (dp->Type == END_DEVICE_PATH_TYPE)
+				break;
+			if (dp->Type == MESSAGING_DEVICE_PATH && dp->SubType == MSG_UART_DP)
+				found = 1;
+			uint16_t len = (uint16_t)(dp->Length[0] | dp->Length[1] << 8);
+			if (len < 4)
+				break;
+			dp = (EFI_DEVICE_PATH *)((uint8_t *)dp + len);
+		}
+	}
+	uefi_call_wrapper(bs->FreePool, 1, handles);
+	return found;
+}
+
+static EFI_FILE_HANDLE root;
+
+static int open_root(void)
+{
+	if (root)
+		return EB_OK;
+	EFI_LOADED_IMAGE *li;
+	EFI_FILE_IO_INTERFACE *fs;
+	EFI_STATUS s = uefi_call_wrapper(bs->HandleProtocol, 3, image, &loaded_image_guid,
+					 (void **)&li);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: no LoadedImage protocol (status 0x%lx)", (uint64_t)s);
+	s = uefi_call_wrapper(bs->HandleProtocol, 3, li->DeviceHandle, &fs_guid, (void **)&fs);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: boot device has no file system (status 0x%lx)", (uint64_t)s);
+	s = uefi_call_wrapper(fs->OpenVolume, 2, fs, &root);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: cannot open the boot volume (status 0x%lx)", (uint64_t)s);
+	return EB_OK;
+}
+
+int plat_read_file(const char *name, struct plat_file *out)
+{
+	if (open_root())
+		return EB_ERR;
+	CHAR16 path[64];
+	size_t n = strlen(name);
+	if (n + 2 > sizeof path / sizeof path[0])
+		return eb_error("uefi: file name '%s' too long", name);
+	path[0] = '\\';
+	for (size_t i = 0; i <= n; i++)
+		path[i + 1] = (CHAR16)(uint8_t)name[i];
+	EFI_FILE_HANDLE f;
+	EFI_STATUS s = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ, 0);
+	if (s == EFI_NOT_FOUND)
+		return EB_NOTFOUND;
+	if (EFI_ERROR(s))
+		return eb_error("uefi: cannot open '%s' (status 0x%lx)", name, (uint64_t)s);
+	union {
+		EFI_FILE_INFO info;
+		uint8_t raw[512];
+	} fi;
+	UINTN fisz = sizeof fi;
+	s = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &fisz, &fi);
+	if (EFI_ERROR(s)) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return eb_error("uefi: cannot stat '%s' (status 0x%lx)", name, (uint64_t)s);
+	}
+	uint64_t size = fi.info.FileSize;
+	if (size == 0) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return eb_error("uefi: file '%s' is empty", name);
+	}
+	EFI_PHYSICAL_ADDRESS addr = 0;
+	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+			      EB_ALIGN_UP(size, EB_PAGE) / EB_PAGE, &addr);
+	if (EFI_ERROR(s)) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return eb_error("uefi: no memory for '%s' (%lu bytes, status 0x%lx)", name, size,
+				(uint64_t)s);
+	}
+	/* One read for the whole file: the firmware batches the disk I/O. */
+	UINTN got = size;
+	s = uefi_call_wrapper(f->Read, 3, f, &got, (void *)(uintptr_t)addr);
+	uefi_call_wrapper(f->Close, 1, f);
+	if (EFI_ERROR(s) || got != size)
+		return eb_error("uefi: reading '%s' failed after %lu of %lu bytes (status 0x%lx)",
+				name, (uint64_t)got, size, (uint64_t)s);
+	out->addr = addr;
+	out->size = size;
+	return EB_OK;
+}
+
+static unsigned low_bit(uint32_t m)
+{
+	unsigned i = 0;
+	while (i < 32 && !(m & (1u << i)))
+		i++;
+	return i;
+}
+
+static int mode_usable(EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi)
+{
+	return mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor ||
+	       mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor ||
+	       mi->PixelFormat == PixelBitMask;
+}
+
+int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
+{
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	EFI_STATUS s = uefi_call_wrapper(bs->LocateProtocol, 3, &gop_guid, NULL, (void **)&gop);
+	if (EFI_ERROR(s) || !gop || !gop->Mode) {
+		eb_printf("elfboot: no GOP (status 0x%lx)\r\n", (uint64_t)s);
+		return EB_NOTFOUND;
+	}
+	uint32_t cur = gop->Mode->Mode, best = cur;
+	uint64_t best_area = ~0ull;
+	int found = 0;
+	if (min_w || min_h) {
+		for (uint32_t m = 0; m < gop->Mode->MaxMode; m++) {
+			EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
+			UINTN sz;
+			if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)))
+				continue;
+			uint64_t w = mi->HorizontalResolution, h = mi->VerticalResolution;
+			/* The smallest mode that meets the minimum. */
+			if (mode_usable(mi) && w >= min_w && h >= min_h && w * h < best_area) {
+				best = m;
+				best_area = w * h;
+				found = 1;
+			}
+		}
+		if (!found)
+			eb_printf("elfboot: warning: no video mode of at least %lux%lu; keeping "
+				  "the current one\r\n", min_w, min_h);
+		else if (best != cur) {
+			s = uefi_call_wrapper(gop->SetMode, 2, gop, best);
+			if (EFI_ERROR(s))
+				eb_printf("elfboot: warning: setting video mode %u failed (status "
+					  "0x%lx); keeping the current one\r\n", best, (uint64_t)s);
+		}
+	}
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
+	if (!mi || !mode_usable(mi) || !gop->Mode->FrameBufferBase) {
+		eb_printf("elfboot: current video mode has no linear framebuffer\r\n");
+		return EB_NOTFOUND;
+	}
+	memset(out, 0, sizeof *out);
+	out->phys = gop->Mode->FrameBufferBase;
+	out->width = mi->HorizontalResolution;
+	out->height = mi->VerticalResolution;
+	out->stride = mi->PixelsPerScanLine;
+	out->bytes_per_pixel = 4;
+	if (mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor)
+		out->format = ELFBOOT_PIXEL_RGB;
+	else if (mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor)
+		out->format = ELFBOOT_PIXEL_BGR;
+	else {
+		EFI_PIXEL_BITMASK *b = &mi->PixelInformation;
+		uint32_t all = b->RedMask | b->GreenMask | b->BlueMask | b->ReservedMask;
+		unsigned top = 32;
+		while (top && !(all & (1u << (top - 1))))
+			top--;
+		out->format = ELFBOOT_PIXEL_UNKNOWN;
+		out->red_pos = (uint8_t)low_bit(b->RedMask);
+		out->green_pos = (uint8_t)low_bit(b->GreenMask);
+		out->blue_pos = (uint8_t)low_bit(b->BlueMask);
+		out->bytes_per_pixel = (top + 7) / 8;
+		if (!out->bytes_per_pixel)
+			return EB_NOTFOUND;
+	}
+	out->byte_len = out->stride * out->height * out->bytes_per_pixel;
+	if (gop->Mode->FrameBufferSize && gop->Mode->FrameBufferSize < out->byte_len) {
+		eb_printf("elfboot: warning: GOP framebuffer size %lu < stride*height; not "
+			  "using it\r\n", (uint64_t)gop->Mode->FrameBufferSize);
+		return EB_NOTFOUND;
+	}
+	return EB_OK;
+}
+
+static int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+uint64_t plat_rsdp(void)
+{
+	uint64_t v1 = 0, v2 = 0;
+	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
+		if (guid_eq(&t->VendorGuid, &acpi20_guid))
+			v2 = (uint64_t)(uintptr_t)t->VendorTable;
+		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
+			v1 = (uint64_t)(uintptr_t)t->VendorTable;
+	}
+	uint64_t r = v2 ? v2 : v1;
+	if (r && memcmp((const void *)(uintptr_t)r, "RSD PTR ", 8) != 0) {
+		eb_printf("elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
+		return 0;
+	}
+	return r;
+}
+
+static uint32_t convert_type(uint32_t t)
+{
+	switch (t) {
+	case EfiConventionalMemory:
+		return MEM_FREE;
+	case EfiLoaderCode:
+	case EfiLoaderData:
+	case EfiBootServicesCode:
+	case EfiBootServicesData:
+		return MEM_BUSY;
+	default:
+		return MEM_FIRMWARE;
+	}
+}
+
+int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
+		       enum firmware_kind *fw)
+{
+	static uint8_t buf[64 * 1024]; /* static: no allocation between map and exit */
+	UINTN size, key = 0, dsize = 0;
+	UINT32 dver;
+	EFI_STATUS s = EFI_INVALID_PARAMETER;
+	/* The map key goes stale if anything allocates between GetMemoryMap and
+	 * ExitBootServices (timer handlers can): fetch it again and retry. */
+	for (int tries = 0; tries < 8 && EFI_ERROR(s); tries++) {
+		size = sizeof buf;
+		s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
+				      &dsize, &dver);
+		if (EFI_ERROR(s))
+			return eb_error("uefi: GetMemoryMap failed (status 0x%lx, needs %lu bytes)",
+					(uint64_t)s, (uint64_t)size);
+		s = uefi_call_wrapper(bs->ExitBootServices, 2, image, key);
+	}
+	if (EFI_ERROR(s))
+		return eb_error("uefi: ExitBootServices failed (status 0x%lx)", (uint64_t)s);
+	exited = 1;
+	if (dsize < sizeof(EFI_MEMORY_DESCRIPTOR))
+		return eb_error("uefi: memory descriptor size %lu is too small", (uint64_t)dsize);
+	uint32_t n = 0;
+	for (UINTN off = 0; off + dsize <= size; off += dsize) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(buf + off);
+		uint64_t len = d->NumberOfPages * EB_PAGE;
+		if (!d->NumberOfPages)
+			continue;
+		if (d->NumberOfPages > (1ull << 40) || d->PhysicalStart + len < d->PhysicalStart)
+			return eb_error("uefi: memory descriptor at 0x%lx with %lu pages wraps",
+					(uint64_t)d->PhysicalStart, (uint64_t)d->NumberOfPages);
+		if (n == cap)
+			return eb_error("uefi: memory map has more than %u entries", cap);
+		map[n].start = d->PhysicalStart;
+		map[n].end = d->PhysicalStart + len;
+		map[n].kind = convert_type(d->Type);
+		map[n].fw_type = d->Type;
+		n++;
+	}
+	*count = n;
+	*fw = FIRMWARE_UEFI;
+	return EB_OK;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
+EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
+{
+	image = img;
+	st = systab;
+	bs = systab->BootServices;
+	com1_init();
+	conout_on_serial = firmware_console_on_serial();
+	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	loader_main();
+}
