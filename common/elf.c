@@ -107,8 +107,18 @@ static int parse_dynamic(struct elf_image *img, const struct elf64_phdr *ph)
 	return EB_OK;
 }
 
-static int find_config(struct elf_image *img, const struct elf64_ehdr *eh)
+int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *len)
 {
+	struct elf_image tmp;
+	struct elf64_ehdr ehs;
+	struct elf_image *img = &tmp;
+	const struct elf64_ehdr *eh = &ehs;
+	img->file = file;
+	img->size = size;
+	*off = *len = 0;
+	if (size < sizeof ehs || memcmp(file, "\177ELF\2", 5) != 0)
+		return eb_error("elf: not an ELF64 file");
+	get(&ehs, img, 0, sizeof ehs);
 	img->config_offset = img->config_len = 0;
 	if (!eh->e_shoff)
 		return EB_OK;
@@ -155,6 +165,8 @@ static int find_config(struct elf_image *img, const struct elf64_ehdr *eh)
 		img->config_offset = sh.sh_offset;
 		img->config_len = sh.sh_size;
 	}
+	*off = img->config_offset;
+	*len = img->config_len;
 	return EB_OK;
 }
 
@@ -282,7 +294,7 @@ int elf_parse(const void *file, uint64_t size, struct elf_image *img)
 				img->tls_vaddr, img->tls_filesz);
 	if (img->pie && has_dyn && parse_dynamic(img, &dyn))
 		return EB_ERR;
-	return find_config(img, &eh);
+	return elf_find_config(file, size, &img->config_offset, &img->config_len);
 }
 
 int kernel_check(const void *file, uint64_t size, struct elf_image *img, struct eb_config *cfg)

@@ -251,6 +251,7 @@ static void usage(FILE *f)
 		"  elfboot image [--uefi] [--ramdisk FILE] [--loader-dir DIR] -o OUT.img KERNEL\n"
 		"      Build a GPT disk image whose EFI System Partition holds\n"
 		"      EFI/BOOT/BOOTX64.EFI, kernel-x86_64 and (optionally) ramdisk.\n"
+		"      --unchecked skips the kernel checks (to test the loader's own).\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config check KERNEL\n"
@@ -270,6 +271,8 @@ static int cmd_image(int argc, char **argv)
 			o.uefi = 1;
 		else if (!strcmp(a, "--bios"))
 			o.bios = 1;
+		else if (!strcmp(a, "--unchecked"))
+			o.unchecked = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;

@@ -31,6 +31,7 @@ int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int 
 struct image_opts {
 	const char *kernel, *ramdisk, *out, *loader_dir;
 	int uefi, bios;
+	int unchecked; /* skip the kernel checks (to test the loader's own) */
 };
 int image_build(const struct image_opts *o);
 

@@ -16,8 +16,7 @@ KLD_pie      := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z te
 KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/string.c
 
 # name:flavour
-TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
-                k_badreloc:pie
+TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
@@ -33,6 +32,18 @@ $(B)/kernels/$(1): $(B)/kobj/$(2)/tests/kernels/$(1).o $(patsubst %.c,$(B)/kobj/
 KERNEL_BINS += $(B)/kernels/$(1)
 endef
 $(foreach k,$(TEST_KERNELS),$(eval $(call kernel,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
+
+# Malformed kernels for the loader's error paths, patched from good ones.
+$(B)/kpatch: tests/tools/kpatch.c $(COMMON_SRC) $(wildcard common/include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $< $(COMMON_SRC) -o $@
+$(B)/kernels/k_badreloc: $(B)/kernels/k_pie $(B)/kpatch
+	$(B)/kpatch $< $@ reloc-type 0 1
+$(B)/kernels/k_badconfig: $(B)/kernels/k_default $(B)/kpatch
+	$(B)/kpatch $< $@ config-byte 31 2
+$(B)/kernels/k_truncated: $(B)/kernels/k_default $(B)/kpatch
+	$(B)/kpatch $< $@ truncate 4000
+KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated
 
 .PHONY: kernels
 kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)

@@ -108,6 +108,10 @@ struct elf_image {
 /* Validates the ELF as hostile input and fills *img (no memory touched). */
 int elf_parse(const void *file, uint64_t size, struct elf_image *img);
 
+/* Finds ".bootloader-config" by name through the section headers (which
+ * are checked); *len = 0 if there is none. */
+int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *len);
+
 /* elf_parse + config_parse + the checks that need both.  The one function
  * the loader, the host tool and the tests use to accept a kernel. */
 int kernel_check(const void *file, uint64_t size, struct elf_image *img,

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stub_platform.c - the platform hooks over nothing: for host unit tests
+ * (console to stderr) and, built with STUB_FREESTANDING, for the seam link
+ * test that proves common/ needs nothing but platform.h.
+ */
+#include "core.h"
+
+#ifdef STUB_FREESTANDING
+void plat_putc(char c)
+{
+	(void)c;
+}
+#else
+#include <stdio.h>
+void plat_putc(char c)
+{
+	fputc(c, stderr);
+}
+#endif
+
+int plat_read_file(const char *name, struct plat_file *out)
+{
+	(void)name;
+	(void)out;
+	return EB_NOTFOUND;
+}
+
+int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
+{
+	(void)min_w;
+	(void)min_h;
+	(void)out;
+	return EB_NOTFOUND;
+}
+
+uint64_t plat_rsdp(void)
+{
+	return 0;
+}
+
+int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
+		       enum firmware_kind *fw)
+{
+	(void)map;
+	(void)cap;
+	*count = 0;
+	*fw = FIRMWARE_UEFI;
+	return eb_error("stub: no firmware");
+}
+
+void plat_halt(void)
+{
+	for (;;)
+		;
+}
