@@ -178,7 +178,7 @@ static void kernel_base_rules(void)
 	T_ERR(kernel_check(buf, n, &img, &c), "not aligned to the largest segment alignment 0x200000");
 	cc.kernel_base.addr = 0x00007fffffe00000ull;
 	config_serialize(&cc, fixed);
-	g.seg[1].memsz = 0x400000; /* ends past the top of the lower half */
+	g.dyn_vaddr = 0x400000; /* the image ends past the top of the lower half */
 	n = gen_build(&g, buf, sizeof buf);
 	T_ERR(kernel_check(buf, n, &img, &c), "not canonical");
 }
