@@ -62,8 +62,8 @@ $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) -lelf -o $@
 
-include tests/tests.mk
 include examples/examples.mk
+include tests/tests.mk
 
 clean:
 	rm -rf $(B)

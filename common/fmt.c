@@ -133,10 +133,14 @@ static char last_error[256];
 
 int eb_error(const char *fmt, ...)
 {
+	/* Format aside first: callers may pass eb_last_error() as an argument
+	 * to prefix the message a lower layer left. */
+	char tmp[sizeof last_error];
 	va_list ap;
 	va_start(ap, fmt);
-	eb_vsnprintf(last_error, sizeof last_error, fmt, ap);
+	eb_vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
+	memcpy(last_error, tmp, sizeof tmp);
 	return EB_ERR;
 }
 

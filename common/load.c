@@ -111,11 +111,12 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 		if (r->cfg.kernel_base.fixed)
 			*offset = r->cfg.kernel_base.addr;
 		else {
-			uint64_t base;
-			if (va_take(vs, (unsigned)((img->vmax - img->vmin + (1ull << 39) - 1) >> 39),
-				    &base, "kernel image"))
+			/* Whole slots; the offset keeps every segment's alignment. */
+			uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align), base;
+			if (va_take(vs, (unsigned)((img->vmax - lo + (1ull << 39) - 1) >> 39), &base,
+				    "kernel image"))
 				return EB_ERR;
-			*offset = base - img->vmin;
+			*offset = base - lo;
 		}
 	}
 	va_mark(vs, *offset + img->vmin, img->vmax - img->vmin);
@@ -196,7 +197,7 @@ static int map_recursive(struct load_result *r, struct va_slots *vs, struct elfb
 /* One page, identity-mapped and executable in the kernel's tables, for the
  * code that switches CR3: its address must mean the same before and after.
  * Never placed where the kernel mapped something (rb #331). */
-static int place_trampoline(struct load_result *r)
+static int place_trampoline(struct load_result *r, struct va_slots *vs)
 {
 	uint64_t saved_min = r->fa.min_addr;
 	for (int attempt = 0; attempt < 16; attempt++) {
@@ -207,6 +208,7 @@ static int place_trampoline(struct load_result *r)
 		    vmm_map(&r->vmm, pa, pa, EB_PAGE, 0, 0, "hand-off page") == EB_OK) {
 			r->fa.min_addr = saved_min;
 			r->trampoline = pa;
+			va_mark(vs, pa, EB_PAGE);
 			return EB_OK;
 		}
 		/* Collides with the kernel: look higher up. */
@@ -294,8 +296,6 @@ int load_kernel(struct load_input *in, struct load_result *r)
 	}
 	if (r->cfg.has_physical_memory && map_physical_memory(r, &vs, in, &bi))
 		return EB_ERR;
-	if (r->cfg.has_recursive && map_recursive(r, &vs, &bi))
-		return EB_ERR;
 	if (in->rsdp) {
 		bi.rsdp_addr.tag = ELFBOOT_SOME_TAG;
 		bi.rsdp_addr.value = in->rsdp;
@@ -312,7 +312,11 @@ int load_kernel(struct load_input *in, struct load_result *r)
 	memset((void *)(uintptr_t)bi_pa, 0, EB_ALIGN_UP(bytes, EB_PAGE));
 	if (map_phys(r, &vs, &r->cfg.boot_info, bi_pa, bytes, "boot info", &bi_va))
 		return EB_ERR;
-	if (place_trampoline(r))
+	if (place_trampoline(r, &vs))
+		return EB_ERR;
+	/* Last: every fixed mapping is in place, so a clash with the recursive
+	 * slot is seen (an entry there already) rather than walked into. */
+	if (r->cfg.has_recursive && map_recursive(r, &vs, &bi))
 		return EB_ERR;
 
 	/* No allocation after this point: publish every record as Bootloader. */

@@ -53,15 +53,16 @@ int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap)
 				win = &map[i];
 		if (!win)
 			continue; /* a hole between entries */
+		uint32_t fw_type = win->kind == MEM_FIRMWARE ? win->fw_type : 0;
 		if (out && scratch[out - 1].end == lo && scratch[out - 1].kind == win->kind &&
-		    scratch[out - 1].fw_type == win->fw_type) {
+		    scratch[out - 1].fw_type == fw_type) {
 			scratch[out - 1].end = hi;
 			continue;
 		}
 		scratch[out].start = lo;
 		scratch[out].end = hi;
 		scratch[out].kind = win->kind;
-		scratch[out].fw_type = win->kind == MEM_FIRMWARE ? win->fw_type : 0;
+		scratch[out].fw_type = fw_type;
 		out++;
 	}
 	if (out > cap)

@@ -35,7 +35,7 @@ display="-display none"
 # shellcheck disable=SC2086
 qemu-system-x86_64 -machine q35 -cpu max -m "${QEMU_MEM:-256M}" $fw \
 	-drive format=raw,file="$img",snapshot=on -serial "file:$log" $display \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" &
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" 2> "$tmp/qemu.err" &
 pid=$!
 # Wait for QEMU to end, for the loader to halt, or for the timeout.
 ticks=0 halted=0
@@ -58,6 +58,7 @@ done
 wait "$pid" 2>/dev/null
 rc=$?
 [ "$log" = "$tmp/serial.log" ] && tr -d '\033' < "$log"
+grep -v "terminating on signal" "$tmp/qemu.err" >&2
 if [ "$halted" = 1 ]; then exit 2; fi
 case "$rc" in
 33) exit 0 ;;

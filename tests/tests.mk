@@ -16,7 +16,8 @@ KLD_pie      := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z te
 KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/string.c
 
 # name:flavour
-TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static
+TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
+                k_ramdisk:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
@@ -50,7 +51,7 @@ kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
 
 # ---------------------------------------------------------------- unit tests
 UNIT_TESTS := test_config test_elf test_memmap test_vmm test_load test_header
-UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h $(wildcard common/include/*.h)
+UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h tests/unit/arena.h tests/unit/stub_platform.c $(wildcard common/include/*.h)
 
 $(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)

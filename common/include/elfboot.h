@@ -160,7 +160,8 @@ ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, minimum_framebuffe
  *
  * The object is `used` (and `retain` where the toolchain knows it), so
  * neither the compiler, LTO nor --gc-sections drops it.  Use it once per
- * kernel.  C only: C++ forbids overriding designated initialisers.
+ * kernel, followed by a semicolon.  C only: C++ forbids overriding
+ * designated initialisers.
  */
 #define ELFBOOT_CONFIG(name, ...)                                             \
 	ELFBOOT_DIAG_OFF_                                                     \
@@ -174,7 +175,8 @@ ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_config, minimum_framebuffe
 		.kernel_stack_size = ELFBOOT_DEFAULT_STACK_SIZE,              \
 		__VA_ARGS__                                                   \
 	};                                                                    \
-	ELFBOOT_DIAG_ON_
+	ELFBOOT_DIAG_ON_                                                      \
+	extern const struct elfboot_config name /* takes the user's ';' */
 
 /* The default config: ELFBOOT_CONFIG_DEFAULT(name); */
 #define ELFBOOT_CONFIG_DEFAULT(name) ELFBOOT_CONFIG(name, .pre_release = 0)

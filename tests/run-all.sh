@@ -1,0 +1,78 @@
+#!/bin/sh
+# run-all.sh BUILD - every test of `make check`: host unit tests (plain and
+# ASan/UBSan), the header and seam builds, the host tool's CLI, and the QEMU
+# boot tests (two at a time: QEMU's TCG uses one core each).  Ends with
+# "N passed, N failed"; exits non-zero if anything failed.
+set -u
+B=${1:-build}
+T=$(dirname "$0")
+pass=0
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+count() { # reads PASS/FAIL lines on stdin, echoes them, updates counters via file
+	while IFS= read -r line; do
+		echo "$line"
+		case "$line" in
+		PASS*) echo p >> "$out" ;;
+		FAIL*) echo f >> "$out" ;;
+		esac
+	done
+}
+ok() { echo "PASS $1" | count; }
+ko() { echo "FAIL $1" | count; }
+check() { # check NAME CMD... : passes if CMD exits 0
+	name=$1
+	shift
+	if "$@" > /dev/null 2>&1; then ok "$name"; else ko "$name"; fi
+}
+
+echo "== host unit tests"
+for t in "$B"/unit/* "$B"/unit-san/*; do
+	kind=$(basename "$(dirname "$t")")
+	res=$("$t" 2>&1)
+	rc=$?
+	echo "$res" | grep -E '^(PASS|FAIL) ' | sed "s|^\(PASS\|FAIL\) |\1 $kind/$(basename "$t"): |" | count
+	if [ $rc -ne 0 ]; then
+		echo "$res" | grep -vE '^(PASS|FAIL) ' | head -20
+		echo "$res" | grep -qE '^FAIL ' || ko "$kind/$(basename "$t") (exit $rc)"
+	fi
+done
+
+echo "== builds"
+check "seam: common/ + stub platform links with -z defs" test -s "$B/seam/libcore.so"
+check "header: elfboot.h as C99 -pedantic" test -s "$B/header/c99.o"
+check "header: elfboot.h as C++" test -s "$B/header/cxx.o"
+check "seam: common/ has no firmware header, call or #ifdef" sh -c "! grep -rnE '#include <efi|uefi_call_wrapper|EFI_[A-Z_]+|int +0x1[0-9a-f]|#if.*(UEFI|BIOS|EFI)' common/"
+
+echo "== host tool"
+sh "$T/tool-tests.sh" "$B" | count
+
+echo "== QEMU boot tests (OVMF)"
+# name mode kernel expect text [image options]
+python3 -c "
+import sys
+sys.stdout.buffer.write(bytes((i * 7 + 3) % 251 for i in range(1048576 + 123)))" > "$B/ramdisk.bin"
+cat > "$B/boot-tests.txt" <<LIST
+uefi-default uefi $B/kernels/k_default pass -
+uefi-physmem-recursive uefi $B/kernels/k_physmem pass -
+uefi-pie uefi $B/kernels/k_pie pass -
+uefi-kernel-base uefi $B/kernels/k_base pass -
+uefi-ramdisk uefi $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
+uefi-example uefi $B/examples/hello pass -
+uefi-no-config uefi $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
+uefi-bad-reloc uefi $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
+uefi-bad-config uefi $B/kernels/k_badconfig error kernel_stack.at..bootloader-config+31:.byte.0x02
+uefi-truncated uefi $B/kernels/k_truncated error lies.outside.the.4000-byte.file
+uefi-missing-kernel uefi $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
+LIST
+# shellcheck disable=SC2016
+xargs -P "${BOOT_JOBS:-2}" -L 1 sh -c 'exec sh "$0" "$@"' "$T/boot-test.sh" "$B" \
+	< "$B/boot-tests.txt" | count
+
+pass=$(grep -c p "$out")
+fail=$(grep -c f "$out")
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

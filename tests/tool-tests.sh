@@ -1,0 +1,91 @@
+#!/bin/sh
+# tool-tests.sh BUILD - the host tool's command line: success paths produce
+# what they claim, every bad input gives one error line and a non-zero exit,
+# and a failed `image` leaves no file behind.  Prints PASS/FAIL lines.
+set -u
+B=$1
+E="$B/elfboot"
+K="$B/kernels"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export MTOOLS_SKIP_CHECK=1
+
+t_ok() { # name cmd... : exit 0
+	n=$1; shift
+	if "$@" > "$tmp/out" 2> "$tmp/err"; then echo "PASS tool: $n"; else echo "FAIL tool: $n ($(head -1 "$tmp/err"))"; fi
+}
+t_err() { # name text cmd... : non-zero exit, exactly one stderr line containing text
+	n=$1 text=$2; shift 2
+	if "$@" > "$tmp/out" 2> "$tmp/err"; then
+		echo "FAIL tool: $n (exit 0)"
+	elif [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q -- "$text" "$tmp/err"; then
+		echo "FAIL tool: $n (stderr: $(head -3 "$tmp/err" | tr '\n' '|'), wanted '$text')"
+	else
+		echo "PASS tool: $n"
+	fi
+}
+t_grep() { # name pattern file
+	if grep -q -- "$2" "$3"; then echo "PASS tool: $1"; else echo "FAIL tool: $1 ('$2' not in output)"; fi
+}
+
+t_ok "--help" "$E" --help
+t_grep "--help lists image" "elfboot image" "$tmp/out"
+t_err "unknown command" "unknown command 'bogus-command'" "$E" bogus-command
+t_ok "config show" "$E" config show "$K/k_physmem"
+t_grep "config show: physical_memory" "mappings.physical_memory *dynamic" "$tmp/out"
+t_grep "config show: stack size" "kernel_stack_size *81920" "$tmp/out"
+t_grep "config show: length" "133 bytes" "$tmp/out"
+t_ok "config show --json" "$E" config show --json "$K/k_base"
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mappings.kernel_base"]=="0x200000000000", d; assert d["mappings.physical_memory"] is None; assert d["kernel_stack_size"]==81920' "$tmp/out" 2>"$tmp/err"; then
+	echo "PASS tool: config show --json is valid JSON with the fields"
+else
+	echo "FAIL tool: config show --json ($(tail -1 "$tmp/err"))"
+fi
+t_ok "config check good kernel" "$E" config check "$K/k_pie"
+t_err "config check: no config" "kernel has no .bootloader-config section" "$E" config check "$K/k_noconfig"
+t_err "config check: bad relocation" "has type 1; only R_X86_64_RELATIVE" "$E" config check "$K/k_badreloc"
+t_err "config check: bad config byte" "kernel_stack at .bootloader-config+31: byte 0x02" "$E" config check "$K/k_badconfig"
+t_err "config check: truncated" "lies outside the 4000-byte file" "$E" config check "$K/k_truncated"
+t_err "config check: not a file" "cannot open" "$E" config check "$tmp/nope"
+t_err "config check: not ELF" "bad magic" "$E" config check "$B/ramdisk.bin"
+t_err "config: unknown subcommand" "unknown subcommand" "$E" config frobnicate "$K/k_pie"
+
+t_ok "image --uefi" "$E" image --uefi -o "$tmp/ok.img" "$K/k_default"
+if python3 "$(dirname "$0")/check_gpt.py" "$tmp/ok.img" > "$tmp/gpt" 2>&1; then
+	echo "PASS tool: image has a valid GPT with an ESP"
+else
+	echo "FAIL tool: GPT check: $(tail -1 "$tmp/gpt")"
+fi
+if mcopy -i "$tmp/ok.img@@1M" ::/kernel-x86_64 "$tmp/k" && cmp -s "$tmp/k" "$K/k_default" &&
+   mcopy -i "$tmp/ok.img@@1M" ::/EFI/BOOT/BOOTX64.EFI "$tmp/e" && cmp -s "$tmp/e" "$B/uefi/BOOTX64.EFI"; then
+	echo "PASS tool: image holds the kernel and BOOTX64.EFI byte for byte"
+else
+	echo "FAIL tool: image contents differ"
+fi
+t_ok "image with ramdisk" "$E" image -o "$tmp/rd.img" --ramdisk "$B/ramdisk.bin" "$K/k_ramdisk"
+if mcopy -i "$tmp/rd.img@@1M" ::/ramdisk "$tmp/r" && cmp -s "$tmp/r" "$B/ramdisk.bin"; then
+	echo "PASS tool: image holds the ramdisk"
+else
+	echo "FAIL tool: ramdisk missing from image"
+fi
+t_err "image: bad kernel refused with the loader's message" "kernel has no .bootloader-config section" "$E" image -o "$tmp/bad.img" "$K/k_noconfig"
+t_err "image: missing ramdisk" "ramdisk '$tmp/none'" "$E" image -o "$tmp/bad.img" --ramdisk "$tmp/none" "$K/k_default"
+t_err "image: no -o" "no output given" "$E" image "$K/k_default"
+t_err "image: no kernel" "no KERNEL given" "$E" image -o "$tmp/bad.img"
+t_err "image: unknown option" "unknown option '--frob'" "$E" image --frob -o "$tmp/bad.img" "$K/k_default"
+t_err "image: two kernels" "more than one kernel" "$E" image -o "$tmp/bad.img" "$K/k_default" "$K/k_pie"
+t_err "image: unwritable output" "cannot create a temporary file" "$E" image -o /proc/elfboot-test.img "$K/k_default"
+t_err "image: missing loader" "UEFI loader" "$E" image --loader-dir "$tmp" -o "$tmp/bad.img" "$K/k_default"
+if ls "$tmp" | grep -q -e 'bad.img'; then
+	echo "FAIL tool: a failed image run left a file: $(ls "$tmp" | grep bad.img)"
+else
+	echo "PASS tool: failed image runs leave no file behind"
+fi
+# An existing image survives a failed rebuild untouched.
+cp "$tmp/ok.img" "$tmp/keep.img"
+"$E" image -o "$tmp/ok.img" "$K/k_noconfig" 2>/dev/null
+if cmp -s "$tmp/ok.img" "$tmp/keep.img"; then
+	echo "PASS tool: a failed rebuild keeps the old image"
+else
+	echo "FAIL tool: a failed rebuild changed the old image"
+fi
