@@ -51,9 +51,6 @@ sh "$T/tool-tests.sh" "$B" | count
 
 echo "== QEMU boot tests (OVMF)"
 # name mode kernel expect text [image options]
-python3 -c "
-import sys
-sys.stdout.buffer.write(bytes((i * 7 + 3) % 251 for i in range(1048576 + 123)))" > "$B/ramdisk.bin"
 cat > "$B/boot-tests.txt" <<LIST
 uefi-default uefi $B/kernels/k_default pass -
 uefi-physmem-recursive uefi $B/kernels/k_physmem pass -

@@ -46,6 +46,12 @@ $(B)/kernels/k_truncated: $(B)/kernels/k_default $(B)/kpatch
 	$(B)/kpatch $< $@ truncate 4000
 KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated
 
+# The ramdisk k_ramdisk verifies: byte i is (i * 7 + 3) % 251.
+$(B)/ramdisk.bin:
+	@mkdir -p $(dir $@)
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + 3) % 251 for i in range(1048576 + 123)))' > $@
+KERNEL_BINS += $(B)/ramdisk.bin
+
 .PHONY: kernels
 kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
 
