@@ -55,6 +55,8 @@ cat > "$B/boot-tests.txt" <<LIST
 uefi-default uefi $B/kernels/k_default pass -
 uefi-physmem-recursive uefi $B/kernels/k_physmem pass -
 uefi-pie uefi $B/kernels/k_pie pass -
+uefi-pie-clang-lld uefi $B/kernels/k_pie_clang pass -
+uefi-physmem-clang-lld uefi $B/kernels/k_physmem_clang pass -
 uefi-kernel-base uefi $B/kernels/k_base pass -
 uefi-ramdisk uefi $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
 uefi-example uefi $B/examples/hello pass -

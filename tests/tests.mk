@@ -6,12 +6,21 @@
 # toolchain would produce them (default linker script).
 KCC      ?= gcc
 KCFLAGS  := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -mno-red-zone \
-            -fno-tree-loop-distribute-patterns $(WARN) -Wno-missing-prototypes \
+            $(WARN) -Wno-missing-prototypes \
             -Icommon/include -Itests/kernels
-KFLAV_static := -fno-pic -mcmodel=kernel
-KFLAV_pie    := -fPIE
+KFLAV_static := -fno-pic -mcmodel=kernel -fno-tree-loop-distribute-patterns
+KFLAV_pie    := -fPIE -fno-tree-loop-distribute-patterns
 KLD_static   := -static -nostdlib -z max-page-size=0x1000 -Ttext-segment=0xffffffff80000000 -e _start
 KLD_pie      := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z text -e _start
+# The same kernels from another toolchain: clang + ld.lld.
+KCC_static-clang := clang
+KCC_pie-clang    := clang
+KFLAV_static-clang := -fno-pic -mcmodel=kernel
+KFLAV_pie-clang    := -fPIE
+KLD_static-clang := -static -nostdlib -z max-page-size=0x1000 --image-base=0xffffffff80000000 -e _start
+KLD_pie-clang    := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z text -e _start
+KLINK_static-clang := ld.lld
+KLINK_pie-clang    := ld.lld
 
 KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/string.c
 
@@ -22,17 +31,20 @@ TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfi
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(KCC) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only) -c $$< -o $$@
+	$$(or $$(KCC_$(1)),$$(KCC)) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only) -c $$< -o $$@
 endef
-$(foreach f,static pie,$(eval $(call kflavour,$(f))))
+$(foreach f,static pie static-clang pie-clang,$(eval $(call kflavour,$(f))))
 
+# kernel SOURCE FLAVOUR OUTPUT
 define kernel
-$(B)/kernels/$(1): $(B)/kobj/$(2)/tests/kernels/$(1).o $(patsubst %.c,$(B)/kobj/$(2)/%.o,$(KLIB_SRC))
+$(B)/kernels/$(3): $(B)/kobj/$(2)/tests/kernels/$(1).o $(patsubst %.c,$(B)/kobj/$(2)/%.o,$(KLIB_SRC))
 	@mkdir -p $$(dir $$@)
-	ld $$(KLD_$(2)) $$^ -o $$@
-KERNEL_BINS += $(B)/kernels/$(1)
+	$$(or $$(KLINK_$(2)),ld) $$(KLD_$(2)) $$^ -o $$@
+KERNEL_BINS += $(B)/kernels/$(3)
 endef
-$(foreach k,$(TEST_KERNELS),$(eval $(call kernel,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))))))
+$(foreach k,$(TEST_KERNELS),$(eval $(call kernel,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))),$(word 1,$(subst :, ,$(k))))))
+$(eval $(call kernel,k_pie,pie-clang,k_pie_clang))
+$(eval $(call kernel,k_physmem,static-clang,k_physmem_clang))
 
 # Malformed kernels for the loader's error paths, patched from good ones.
 $(B)/kpatch: tests/tools/kpatch.c $(COMMON_SRC) $(wildcard common/include/*.h)

@@ -306,14 +306,22 @@ static uint32_t convert_type(uint32_t t)
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
-	static uint8_t buf[64 * 1024]; /* static: no allocation between map and exit */
-	UINTN size, key = 0, dsize = 0;
+	UINTN size = 0, key = 0, dsize = 0, cap_bytes;
 	UINT32 dver;
-	EFI_STATUS s = EFI_INVALID_PARAMETER;
+	uint8_t *buf = NULL;
+	/* Size the buffer first, with room for the descriptors the allocation
+	 * itself and later events add; nothing is allocated after this. */
+	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	cap_bytes = size + 64 * (dsize ? dsize : 48);
+	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: no memory for the memory map (%lu bytes, status 0x%lx)",
+				(uint64_t)cap_bytes, (uint64_t)s);
+	s = EFI_INVALID_PARAMETER;
 	/* The map key goes stale if anything allocates between GetMemoryMap and
 	 * ExitBootServices (timer handlers can): fetch it again and retry. */
 	for (int tries = 0; tries < 8 && EFI_ERROR(s); tries++) {
-		size = sizeof buf;
+		size = cap_bytes;
 		s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
 				      &dsize, &dver);
 		if (EFI_ERROR(s))

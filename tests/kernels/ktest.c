@@ -64,7 +64,8 @@ struct iframe {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-__attribute__((noreturn)) static void fault(int vec, uint64_t rip, uint64_t err)
+__attribute__((noreturn, no_caller_saved_registers)) static void fault(int vec, uint64_t rip,
+										  uint64_t err)
 {
 	uint64_t cr2;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
