@@ -31,7 +31,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean
-all: $(B)/uefi/BOOTX64.EFI $(B)/elfboot kernels
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/elfboot kernels
 
 deps:
 	@sh mk/deps.sh
@@ -56,11 +56,49 @@ $(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so
 	  -j .rela.* -j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
 	@echo "BOOTX64.EFI: $$(stat -c %s $@) bytes"
 
+# ---------------------------------------------------------------- BIOS
+# layout.h is the one source of the low-memory map; NASM gets it as %defines.
+$(B)/bios/layout.inc: stage2/layout.h
+	@mkdir -p $(dir $@)
+	sed -n 's/^#define/%define/p' $< > $@
+
+# The loader binaries live together (build/uefi/ is the tool's loader dir).
+$(B)/uefi/stage1.bin: stage1/stage1.asm $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"
+
+S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
+             -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+             -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
+             -Icommon/include -Istage2
+S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c) \
+           $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o
+
+$(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(S2_CFLAGS) -c $< -o $@
+
+$(B)/bios/stage2/entry.o: stage2/entry.asm $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -I $(B)/bios/ $< -o $@
+
+$(B)/bios/common/handoff.o: common/handoff.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 $< -o $@
+
+$(B)/bios/stage2.elf: $(S2_OBJS) stage2/stage2.ld
+	ld -nostdlib -static -no-pie -z max-page-size=0x1000 --no-warn-rwx-segments -T stage2/stage2.ld $(S2_OBJS) -o $@
+
+$(B)/uefi/stage2.bin: $(B)/bios/stage2.elf
+	objcopy -O binary $< $@
+	@echo "stage2: $$(stat -c %s $@) bytes"
+
 # ---------------------------------------------------------------- host tool
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/gpt.c $(COMMON_SRC)
-$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h)
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) -lelf -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
 
 include examples/examples.mk
 include tests/tests.mk

@@ -99,7 +99,7 @@ void loader_main(void)
 	in.rsdp = plat_rsdp();
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
-	in.alloc_max = ~0ull;
+	in.alloc_max = plat_alloc_limit();
 	in.map = fw_map;
 	in.map_cap = MAP_CAP;
 	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw))

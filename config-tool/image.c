@@ -18,11 +18,15 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "layout.h"
 #include "tool.h"
 
 extern char **environ;
 
 #define ESP_GUID "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+#define BIOS_BOOT_GUID "21686148-6449-6E6F-744E-656564454649"
+#define STAGE2_LBA 34     /* right after the primary GPT */
+#define ESP_LBA 2048      /* 1 MiB */
 #define MIB (1024ull * 1024)
 
 static char tmp_path[4096];
@@ -86,12 +90,60 @@ int image_build(const struct image_opts *o)
 	free(k);
 	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
 		return 1;
-	if (o->bios)
-		return tool_error("the BIOS loader is not built yet; use --uefi");
-	char efi[4096];
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", loader_dir(o->loader_dir));
-	if (file_size(efi, "UEFI loader", &esize))
+	char efi[4096], s1path[4096], s2path[4096];
+	const char *dir = loader_dir(o->loader_dir);
+	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
+	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
+	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
+	esize = 0;
+	if (o->uefi && file_size(efi, "UEFI loader", &esize))
 		return 1;
+	uint8_t stage1[512];
+	uint8_t *stage2 = NULL;
+	uint64_t s2size = 0;
+	if (o->bios) {
+		if (ksize + rsize > 3ull * 1024 * MIB)
+			return tool_error("kernel and ramdisk total %lu MiB; the BIOS path loads "
+					  "files below 4 GiB (use --uefi)",
+					  (unsigned long)((ksize + rsize) / MIB));
+		uint64_t s1size;
+		uint8_t *s1 = read_file(s1path, &s1size);
+		if (!s1)
+			return 1;
+		uint32_t mark;
+		memcpy(&mark, s1 + STAGE1_PATCH_OFF, 4);
+		if (s1size != 512 || mark != STAGE1_PATCH_MARK || s1[510] != 0x55 || s1[511] != 0xaa) {
+			free(s1);
+			return tool_error("'%s' is not an elfboot stage1 (size %lu, marker 0x%x)",
+					  s1path, (unsigned long)s1size, mark);
+		}
+		memcpy(stage1, s1, 512);
+		free(s1);
+		stage2 = read_file(s2path, &s2size);
+		if (!stage2)
+			return 1;
+		uint32_t magic, len;
+		memcpy(&magic, stage2 + 4, 4);
+		memcpy(&len, stage2 + 8, 4);
+		if (s2size < 512 || magic != STAGE2_MAGIC || len != s2size) {
+			free(stage2);
+			return tool_error("'%s' is not an elfboot stage2 (magic 0x%x, length %u of "
+					  "%lu bytes)", s2path, magic, len, (unsigned long)s2size);
+		}
+		if (s2size > (ESP_LBA - STAGE2_LBA) * 512 ||
+		    s2size > STAGE2_LIMIT - STAGE2_BASE) {
+			free(stage2);
+			return tool_error("stage2 is %lu bytes, more than its partition holds",
+					  (unsigned long)s2size);
+		}
+		/* Where stage1 finds stage2 (the marker was checked above). */
+		uint64_t lba = STAGE2_LBA;
+		uint16_t sectors = (uint16_t)((s2size + 511) / 512);
+		uint32_t total_sectors = sectors;
+		memcpy(stage1 + STAGE1_PATCH_OFF + 4, &lba, 8);
+		memcpy(stage1 + STAGE1_PATCH_OFF + 12, &sectors, 2);
+		memcpy(stage1 + STAGE1_PATCH_OFF + 14, &total_sectors, 4);
+	}
 
 	/* FAT payload plus room for FATs, directories and cluster slack. */
 	uint64_t payload = EB_ALIGN_UP(esize, 64 * 1024) + EB_ALIGN_UP(ksize, 64 * 1024) +
@@ -102,24 +154,35 @@ int image_build(const struct image_opts *o)
 	if (fat_bytes > 2048ull * 1024 * MIB)
 		return tool_error("files total %lu MiB; elfboot images are limited to 2 TiB",
 				  (unsigned long)(payload / MIB));
-	uint64_t first = 2048, nsec = fat_bytes / 512;
+	uint64_t first = ESP_LBA, nsec = fat_bytes / 512;
 	uint64_t total = EB_ALIGN_UP((first + nsec + 34) * 512, MIB) / 512;
 
 	snprintf(tmp_path, sizeof tmp_path, "%s.tmp.XXXXXX", o->out);
 	int fd = mkstemp(tmp_path);
 	if (fd < 0) {
 		tmp_path[0] = 0;
+		free(stage2);
 		return tool_error("cannot create a temporary file next to '%s': %s", o->out,
 				  strerror(errno));
 	}
 	atexit(cleanup_tmp);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	struct gpt_part esp = { .first_lba = first, .last_lba = first + nsec - 1,
-				.name = "EFI System" };
-	guid_parse(ESP_GUID, esp.type);
-	if (ftruncate(fd, (off_t)(total * 512)) || gpt_write(fd, total, &esp, 1, 0) ||
-	    fsync(fd)) {
+	struct gpt_part parts[2] = {
+		{ .first_lba = first, .last_lba = first + nsec - 1, .name = "EFI System" },
+		{ .first_lba = STAGE2_LBA, .last_lba = ESP_LBA - 1, .name = "elfboot stage2" },
+	};
+	guid_parse(ESP_GUID, parts[0].type);
+	guid_parse(BIOS_BOOT_GUID, parts[1].type);
+	int bad = ftruncate(fd, (off_t)(total * 512)) ||
+		  gpt_write(fd, total, parts, o->bios ? 2 : 1, o->bios);
+	/* stage1 goes into the protective MBR's code area (bytes 0-439),
+	 * leaving the disk signature and partition table gpt_write made. */
+	if (!bad && o->bios)
+		bad = pwrite(fd, stage1, 440, 0) != 440 ||
+		      pwrite(fd, stage2, s2size, STAGE2_LBA * 512) != (ssize_t)s2size;
+	free(stage2);
+	if (bad || fsync(fd)) {
 		close(fd);
 		cleanup_tmp();
 		return tool_error("writing '%s': %s", o->out, strerror(errno));
@@ -135,7 +198,8 @@ int image_build(const struct image_opts *o)
 	char *cpe[] = { "mcopy", "-i", target, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
 	char *cpk[] = { "mcopy", "-i", target, (char *)o->kernel, "::/kernel-x86_64", NULL };
 	char *cpr[] = { "mcopy", "-i", target, (char *)o->ramdisk, "::/ramdisk", NULL };
-	if (run(fmt) || run(mkd) || run(cpe) || run(cpk) || (o->ramdisk && run(cpr))) {
+	if (run(fmt) || (o->uefi && (run(mkd) || run(cpe))) || run(cpk) ||
+	    (o->ramdisk && run(cpr))) {
 		cleanup_tmp();
 		return 1;
 	}
@@ -145,8 +209,9 @@ int image_build(const struct image_opts *o)
 		return tool_error("cannot rename the image to '%s': %s", o->out, strerror(e));
 	}
 	tmp_path[0] = 0;
-	printf("%s: %lu MiB GPT image (UEFI), kernel %lu bytes%s\n", o->out,
-	       (unsigned long)(total * 512 / MIB), (unsigned long)ksize,
+	printf("%s: %lu MiB GPT image (%s), kernel %lu bytes%s\n", o->out,
+	       (unsigned long)(total * 512 / MIB),
+	       o->uefi && o->bios ? "BIOS + UEFI" : o->uefi ? "UEFI" : "BIOS", (unsigned long)ksize,
 	       o->ramdisk ? ", with ramdisk" : "");
 	return 0;
 }

@@ -248,9 +248,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: elfboot <command> ...\n"
 		"\n"
-		"  elfboot image [--uefi] [--ramdisk FILE] [--loader-dir DIR] -o OUT.img KERNEL\n"
-		"      Build a GPT disk image whose EFI System Partition holds\n"
-		"      EFI/BOOT/BOOTX64.EFI, kernel-x86_64 and (optionally) ramdisk.\n"
+		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--loader-dir DIR] -o OUT.img KERNEL\n"
+		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
+		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
+		"      partition, and an EFI System Partition holding EFI/BOOT/BOOTX64.EFI,\n"
+		"      kernel-x86_64 and (optionally) ramdisk.\n"
 		"      --unchecked skips the kernel checks (to test the loader's own).\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
@@ -301,7 +303,7 @@ static int cmd_image(int argc, char **argv)
 	if (!o.out)
 		return tool_error("image: no output given: -o OUT.img");
 	if (!o.uefi && !o.bios)
-		o.uefi = 1; /* until the BIOS path lands, UEFI is the default */
+		o.uefi = o.bios = 1; /* one hybrid image boots either way */
 	return image_build(&o);
 }
 

@@ -40,7 +40,7 @@ pid=$!
 # Wait for QEMU to end, for the loader to halt, or for the timeout.
 ticks=0 halted=0
 while kill -0 "$pid" 2>/dev/null; do
-	if grep -q "elfboot: halted" "$log" 2>/dev/null; then
+	if grep -q "elfboot:.*halted" "$log" 2>/dev/null; then
 		halted=1
 		sleep 0.2
 		kill "$pid" 2>/dev/null

@@ -288,6 +288,11 @@ uint64_t plat_rsdp(void)
 	return r;
 }
 
+uint64_t plat_alloc_limit(void)
+{
+	return ~0ull; /* UEFI identity-maps all memory */
+}
+
 static uint32_t convert_type(uint32_t t)
 {
 	switch (t) {

@@ -71,6 +71,10 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 /* Physical address of the ACPI RSDP, 0 if none was found. */
 uint64_t plat_rsdp(void);
 
+/* Frames the core allocates must lie below this address (the front end
+ * identity-maps everything below it): ~0 on UEFI, 4 GiB on BIOS. */
+uint64_t plat_alloc_limit(void);
+
 /* Leaves the firmware for good and fills map[0..*count) (capacity `cap`)
  * with the final memory map; *fw tells whose fw_type codes these are.
  * After this, only plat_putc (serial) and plat_halt may be called. */

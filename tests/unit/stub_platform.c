@@ -34,6 +34,11 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	return EB_NOTFOUND;
 }
 
+uint64_t plat_alloc_limit(void)
+{
+	return ~0ull;
+}
+
 uint64_t plat_rsdp(void)
 {
 	return 0;

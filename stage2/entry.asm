@@ -1,0 +1,328 @@
+; SPDX-License-Identifier: MIT
+; entry.asm - stage2's first code and its BIOS-call thunk.  stage1 jumps here
+; (0x0000:0x8000, real mode, dl = boot drive).  It enables A20 (BIOS, fast
+; A20, keyboard controller, each verified), identity-maps the first 4 GiB
+; with 2 MiB pages, enters long mode straight from real mode, clears .bss and
+; calls stage2_main(drive).  bios_call() drops from long mode to real mode
+; for one software interrupt and comes back.  Memory map: layout.h.
+%include "layout.inc"
+
+extern __stage2_size, __bss_start, __bss_end, stage2_main
+global _start16, bios_call, bios_regs, bios_scratch, boot_drive
+
+SEG_CODE64 equ 0x08
+SEG_DATA   equ 0x10
+SEG_CODE32 equ 0x18
+SEG_DATA32 equ 0x20
+SEG_CODE16 equ 0x28
+SEG_DATA16 equ 0x30
+
+section .entry progbits alloc exec write align=16
+bits 16
+_start16:
+	jmp short real_start
+	align 4, db 0
+	dd STAGE2_MAGIC			; +4: checked by stage1
+	dd __stage2_size		; +8: bytes of the stage2 image
+
+real_start:
+	cli
+	xor ax, ax
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov sp, RM_STACK_TOP
+	mov [boot_drive], dl
+	sti
+	call a20_enable
+	jnc .a20_ok
+	mov si, msg_a20
+	jmp rm_fail
+.a20_ok:
+	; Identity page tables for 0-4 GiB: PML4 -> PDPT -> 4 PDs of 2 MiB pages.
+	cld
+	mov di, PT_BASE
+	mov cx, 6 * 4096 / 4
+	xor eax, eax
+	rep stosd
+	mov dword [PT_BASE], PT_BASE + 0x1000 + 3
+	mov di, PT_BASE + 0x1000
+	mov eax, PT_BASE + 0x2000 + 3
+	mov cx, 4
+.pdpt:
+	mov [di], eax
+	add eax, 0x1000
+	add di, 8
+	loop .pdpt
+	mov di, PT_BASE + 0x2000
+	mov eax, 0x83			; present, writable, 2 MiB
+	xor edx, edx
+	mov cx, 2048
+.pd:
+	mov [di], eax
+	mov [di + 4], edx
+	add eax, 0x200000
+	adc edx, 0
+	add di, 8
+	loop .pd
+
+	cli
+	lgdt [gdtr]
+	mov eax, cr4
+	or eax, 1 << 5			; PAE
+	mov cr4, eax
+	mov eax, PT_BASE
+	mov cr3, eax
+	mov ecx, 0xc0000080
+	rdmsr
+	or eax, 1 << 8			; LME
+	wrmsr
+	mov eax, cr0
+	or eax, 0x80000001		; PG | PE: real mode straight to long mode
+	mov cr0, eax
+	jmp dword SEG_CODE64:lm_entry
+
+; Prints the string at si with the BIOS and halts (real mode only).
+rm_fail:
+	lodsb
+	test al, al
+	jz .halt
+	mov ah, 0x0e
+	mov bx, 7
+	int 0x10
+	jmp rm_fail
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+; a20_check: ZF clear if A20 is on (0x000500 and 0x100500 differ).
+a20_check:
+	push ds
+	push es
+	xor ax, ax
+	mov ds, ax
+	not ax
+	mov es, ax
+	mov al, [ds:0x500]
+	mov ah, [es:0x510]
+	push ax
+	mov byte [ds:0x500], 0x00
+	mov byte [es:0x510], 0xff
+	cmp byte [ds:0x500], 0xff
+	pop ax
+	mov [es:0x510], ah
+	mov [ds:0x500], al
+	pop es
+	pop ds
+	ret
+
+a20_kbc_wait:
+	in al, 0x64
+	test al, 2
+	jnz a20_kbc_wait
+	ret
+
+; a20_enable: CF clear on success.  Tries each method, verifying each.
+a20_enable:
+	call a20_check
+	jnz .ok
+	mov ax, 0x2401			; BIOS
+	int 0x15
+	call a20_check
+	jnz .ok
+	in al, 0x92			; "fast A20" (system control port A)
+	test al, 2
+	jnz .kbc
+	or al, 2
+	and al, 0xfe			; never touch the reset bit
+	out 0x92, al
+	call a20_check
+	jnz .ok
+.kbc:					; the keyboard controller's output port
+	cli
+	call a20_kbc_wait
+	mov al, 0xd1
+	out 0x64, al
+	call a20_kbc_wait
+	mov al, 0xdf
+	out 0x60, al
+	call a20_kbc_wait
+	sti
+	mov cx, 0x8000			; some controllers take a while
+.wait:
+	call a20_check
+	jnz .ok
+	loop .wait
+	stc
+	ret
+.ok:
+	clc
+	ret
+
+msg_a20: db "elfboot: stage2: A20 gate cannot be enabled", 13, 10, 0
+
+bits 64
+lm_entry:
+	mov ax, SEG_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov fs, ax
+	mov gs, ax
+	mov rsp, LM_STACK_TOP
+	mov rdi, __bss_start
+	mov rcx, __bss_end
+	sub rcx, rdi
+	xor eax, eax
+	rep stosb
+	movzx edi, byte [boot_drive]
+	call stage2_main
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+; void bios_call(uint32_t intno): runs `int intno` in real mode with the
+; registers in bios_regs, and stores them (and eflags) back there.
+bios_call:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [saved_rsp], rsp
+	mov [int_no], dil
+	push SEG_CODE32
+	lea rax, [rel .pm32_down]
+	push rax
+	o64 retf
+bits 32
+.pm32_down:
+	mov ax, SEG_DATA32
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov eax, cr0
+	and eax, 0x7fffffff		; paging off: leaves long mode
+	mov cr0, eax
+	mov ecx, 0xc0000080
+	rdmsr
+	and eax, ~(1 << 8)
+	wrmsr
+	jmp SEG_CODE16:.pm16_down
+bits 16
+.pm16_down:
+	mov ax, SEG_DATA16
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov eax, cr0
+	and al, 0xfe
+	mov cr0, eax
+	jmp 0:.rm
+.rm:
+	xor ax, ax
+	mov ds, ax
+	mov ss, ax
+	mov sp, RM_STACK_TOP
+	lidt [rm_idtr]
+	mov es, [bios_regs.es]
+	mov eax, [bios_regs.eax]
+	mov ebx, [bios_regs.ebx]
+	mov ecx, [bios_regs.ecx]
+	mov edx, [bios_regs.edx]
+	mov esi, [bios_regs.esi]
+	mov edi, [bios_regs.edi]
+	mov ebp, [bios_regs.ebp]
+	mov ds, [bios_regs.ds]
+	sti
+	db 0xcd				; int imm8, patched above
+int_no:	db 0
+	cli
+	pushfd
+	push eax
+	push ds
+	xor ax, ax
+	mov ds, ax
+	pop word [bios_regs.ds]
+	pop dword [bios_regs.eax]
+	pop dword [bios_regs.eflags]
+	mov [bios_regs.es], es
+	mov [bios_regs.ebx], ebx
+	mov [bios_regs.ecx], ecx
+	mov [bios_regs.edx], edx
+	mov [bios_regs.esi], esi
+	mov [bios_regs.edi], edi
+	mov [bios_regs.ebp], ebp
+	lgdt [gdtr]
+	mov eax, cr0
+	or al, 1
+	mov cr0, eax
+	jmp dword SEG_CODE32:.pm32_up
+bits 32
+.pm32_up:
+	mov ax, SEG_DATA32
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov eax, PT_BASE
+	mov cr3, eax
+	mov ecx, 0xc0000080
+	rdmsr
+	or eax, 1 << 8
+	wrmsr
+	mov eax, cr0
+	or eax, 0x80000000
+	mov cr0, eax
+	jmp SEG_CODE64:.lm_up
+bits 64
+.lm_up:
+	mov ax, SEG_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov rsp, [saved_rsp]
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+
+align 8
+gdt:
+	dq 0
+	dq 0x00af9a000000ffff		; 0x08 64-bit code
+	dq 0x00cf92000000ffff		; 0x10 data
+	dq 0x00cf9a000000ffff		; 0x18 32-bit code
+	dq 0x00cf92000000ffff		; 0x20 32-bit data
+	dq 0x00009a000000ffff		; 0x28 16-bit code
+	dq 0x000092000000ffff		; 0x30 16-bit data
+gdt_end:
+gdtr:
+	dw gdt_end - gdt - 1
+	dd gdt
+rm_idtr:
+	dw 0x3ff
+	dd 0
+saved_rsp: dq 0
+boot_drive: db 0
+align 4
+bios_regs:				; struct bios_regs in stage2.h
+.eax:	dd 0
+.ebx:	dd 0
+.ecx:	dd 0
+.edx:	dd 0
+.esi:	dd 0
+.edi:	dd 0
+.ebp:	dd 0
+.eflags: dd 0
+.ds:	dw 0
+.es:	dw 0
+align 16
+bios_scratch:	times 1024 db 0		; low buffer for DAPs, E820, VBE info
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout.h - the BIOS path's low-memory map, the one source of truth for
+ * NASM (the Makefile turns it into layout.inc) and C.  Plain #defines of
+ * numbers only.
+ *
+ *   0x00000-0x004ff  IVT, BDA (firmware)
+ *   0x01000-0x06fff  stage2's identity page tables (PML4, PDPT, 4 PDs: 4 GiB)
+ *   0x07000-0x07bff  real-mode stack (BIOS calls), grows down from 0x7c00
+ *   0x07c00-0x07dff  stage1 (the MBR)
+ *   0x08000-0x5ffff  stage2 image (at most 352 KiB), then its .bss
+ *   0x60000-0x6ffff  64-bit stack, grows down from 0x70000
+ *   0x70000-0x7ffff  disk bounce buffer: one 64 KiB INT 13h transfer, 64 KiB
+ *                    aligned so no transfer crosses a DMA boundary
+ *   0x80000-0x9ffff  left alone: the EBDA may start here
+ */
+#define STAGE1_BASE       0x7c00
+#define STAGE2_BASE       0x8000
+#define STAGE2_LIMIT      0x60000
+#define PT_BASE           0x1000
+#define RM_STACK_TOP      0x7c00
+#define LM_STACK_TOP      0x70000
+#define BOUNCE_BASE       0x70000
+#define BOUNCE_SIZE       0x10000
+#define STAGE2_MAGIC      0x32534245
+/* Offsets in stage1 the image tool patches (checked against markers). */
+#define STAGE1_PATCH_OFF  0x1a0
+#define STAGE1_PATCH_MARK 0x4b4c4245

@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the BIOS front end's platform hooks, running in long mode with
+ * the first 4 GiB identity-mapped (entry.asm) and reaching the BIOS through
+ * bios_int().  stage2_main() sets up the console, gathers the memory map
+ * (E820, falling back to E801 and 88h), mounts the ESP's FAT, then calls
+ * loader_main(), the loader the UEFI path uses too.  BIOS data is converted
+ * to the core's types here, at the border.
+ */
+#include "core.h"
+#include "cpu.h"
+#include "stage2.h"
+
+extern struct bios_regs bios_regs;
+void bios_call(uint32_t n);
+void stage2_main(uint32_t drive);
+
+static uint8_t drive;
+
+/* A pointer to fixed physical memory, hidden from the compiler's bounds
+ * analysis (it cannot know what lives at a literal address). */
+static void *phys(uint64_t a)
+{
+	__asm__("" : "+r"(a));
+	return (void *)(uintptr_t)a;
+}
+static int have_com1, vga_text = 1;
+static unsigned vga_row, vga_col;
+
+void bios_int(uint8_t n, struct bios_regs *r)
+{
+	r->eflags |= EFLAGS_CF;
+	bios_regs = *r;
+	bios_call(n);
+	*r = bios_regs;
+}
+
+/* ---- console: COM1 and the VGA text screen (until a video mode is set) */
+#define COM1 0x3f8
+
+static void com1_init(void)
+{
+	outb(COM1 + 7, 0x5a);
+	if (inb(COM1 + 7) != 0x5a)
+		return;
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x80);
+	outb(COM1 + 0, 0x01);
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03);
+	outb(COM1 + 2, 0xc7);
+	outb(COM1 + 4, 0x0b);
+	have_com1 = 1;
+}
+
+static void vga_putc(char c)
+{
+	volatile uint16_t *vga = phys(0xb8000);
+	if (c == '\n') {
+		vga_col = 0;
+		vga_row++;
+	} else if (c == '\r') {
+		vga_col = 0;
+	} else {
+		vga[vga_row * 80 + vga_col] = (uint16_t)(0x0700 | (uint8_t)c);
+		if (++vga_col == 80) {
+			vga_col = 0;
+			vga_row++;
+		}
+	}
+	if (vga_row == 25) {
+		for (unsigned i = 0; i < 24 * 80; i++)
+			vga[i] = vga[i + 80];
+		for (unsigned i = 24 * 80; i < 25 * 80; i++)
+			vga[i] = 0x0720;
+		vga_row = 24;
+	}
+}
+
+void plat_putc(char c)
+{
+	if (have_com1) {
+		for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+			;
+		outb(COM1, (uint8_t)c);
+	}
+	if (vga_text)
+		vga_putc(c);
+}
+
+void plat_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+uint64_t plat_alloc_limit(void)
+{
+	return 4ull << 30; /* entry.asm identity-maps 0-4 GiB */
+}
+
+/* ---- memory map ---- */
+#define E820_MAX 512
+static struct mem_region bios_map[E820_MAX];
+static uint32_t bios_map_n;
+
+static int add_region(uint64_t start, uint64_t len, uint32_t type)
+{
+	if (!len || start + len < start)
+		return EB_OK;
+	if (bios_map_n == E820_MAX)
+		return eb_error("e820: more than %d entries", E820_MAX);
+	struct mem_region *r = &bios_map[bios_map_n++];
+	r->start = start;
+	r->end = start + len;
+	r->kind = type == 1 ? MEM_FREE : MEM_FIRMWARE;
+	r->fw_type = type;
+	return EB_OK;
+}
+
+static int e820(void)
+{
+	uint32_t cont = 0;
+	for (int calls = 0; calls < 2 * E820_MAX; calls++) {
+		uint8_t *ent = bios_scratch;
+		memset(ent, 0, 24);
+		ent[20] = 1; /* ACPI 3 "valid" bit, for BIOSes that return 20 bytes */
+		struct bios_regs r = { 0 };
+		r.eax = 0xe820;
+		r.edx = 0x534d4150; /* 'SMAP' */
+		r.ecx = 24;
+		r.ebx = cont;
+		r.edi = (uint32_t)(uintptr_t)ent;
+		bios_int(0x15, &r);
+		/* Quirk: some BIOSes signal the end with CF instead of ebx = 0,
+		 * and some clobber the signature: check it on every call. */
+		if ((r.eflags & EFLAGS_CF) || r.eax != 0x534d4150)
+			return bios_map_n ? EB_OK : EB_NOTFOUND;
+		uint64_t base, len;
+		uint32_t type, attr = 1;
+		memcpy(&base, ent, 8);
+		memcpy(&len, ent + 8, 8);
+		memcpy(&type, ent + 16, 4);
+		if (r.ecx >= 24)
+			memcpy(&attr, ent + 20, 4);
+		if ((attr & 1) && add_region(base, len, type))
+			return EB_ERR;
+		cont = r.ebx;
+		if (!cont)
+			return EB_OK;
+	}
+	return eb_error("e820: no end after %d calls", 2 * E820_MAX);
+}
+
+static int memory_map(void)
+{
+	int st = e820();
+	if (st != EB_NOTFOUND)
+		return st;
+	eb_printf("elfboot: no E820; using E801/88h\r\n");
+	struct bios_regs r = { 0 };
+	bios_int(0x12, &r);
+	add_region(0, (uint64_t)(r.eax & 0xffff) * 1024, 1);
+	r = (struct bios_regs){ 0 };
+	r.eax = 0xe801;
+	bios_int(0x15, &r);
+	if (!(r.eflags & EFLAGS_CF)) {
+		uint32_t low = r.eax & 0xffff, high = r.ebx & 0xffff;
+		if (!low && !high) {
+			low = r.ecx & 0xffff;
+			high = r.edx & 0xffff;
+		}
+		add_region(1ull << 20, (uint64_t)low * 1024, 1);
+		add_region(16ull << 20, (uint64_t)high * 65536, 1);
+		return EB_OK;
+	}
+	r = (struct bios_regs){ 0 };
+	r.eax = 0x8800;
+	bios_int(0x15, &r);
+	if (r.eflags & EFLAGS_CF)
+		return eb_error("memory: E820, E801 and 88h all failed");
+	add_region(1ull << 20, (uint64_t)(r.eax & 0xffff) * 1024, 1);
+	return EB_OK;
+}
+
+/* Memory for files read before the core runs: from the top of the highest
+ * free region below 4 GiB, downwards.  The core marks them Bootloader. */
+static uint64_t file_floor = 4ull << 30;
+
+static int file_alloc(uint64_t size, uint64_t *out)
+{
+	size = EB_ALIGN_UP(size, 2ull << 20);
+	for (int i = (int)bios_map_n - 1; i >= 0; i--) {
+		const struct mem_region *r = &bios_map[i];
+		if (r->kind != MEM_FREE)
+			continue;
+		uint64_t top = r->end < file_floor ? r->end : file_floor;
+		top = EB_ALIGN_DOWN(top, 2ull << 20);
+		uint64_t lo = r->start > (16ull << 20) ? r->start : (16ull << 20);
+		if (top > lo && top - lo >= size) {
+			/* The region must not overlap a reserved entry (E820 overlaps). */
+			int clash = 0;
+			for (uint32_t j = 0; j < bios_map_n; j++)
+				if (bios_map[j].kind != MEM_FREE && bios_map[j].start < top &&
+				    bios_map[j].end > top - size)
+					clash = 1;
+			if (clash)
+				continue;
+			*out = top - size;
+			file_floor = top - size;
+			return EB_OK;
+		}
+	}
+	return eb_error("memory: no free %lu MiB below 4 GiB for a file", size >> 20);
+}
+
+/* ---- disk ---- */
+static uint32_t max_sectors = 128; /* 64 KiB; lowered if the BIOS refuses */
+
+int disk_read(uint64_t lba, uint64_t count, void *dst)
+{
+	uint8_t *out = dst;
+	while (count) {
+		uint32_t n = count < max_sectors ? (uint32_t)count : max_sectors;
+		uint8_t *dap = bios_scratch;
+		memset(dap, 0, 16);
+		dap[0] = 16;
+		dap[2] = (uint8_t)n;
+		dap[6] = (uint8_t)(BOUNCE_BASE >> 4);
+		dap[7] = (uint8_t)(BOUNCE_BASE >> 12);
+		memcpy(dap + 8, &lba, 8);
+		struct bios_regs r = { 0 };
+		r.eax = 0x4200;
+		r.edx = drive;
+		r.esi = (uint32_t)(uintptr_t)dap;
+		bios_int(0x13, &r);
+		uint32_t got = dap[2] | dap[3] << 8;
+		if ((r.eflags & EFLAGS_CF) || got == 0 || got > n) {
+			/* Some BIOSes cap a transfer (127 sectors, or less): retry
+			 * with fewer sectors before giving up. */
+			static const uint32_t steps[] = { 127, 64, 32, 16, 8, 1 };
+			uint32_t next = 0;
+			for (unsigned i = 0; i < sizeof steps / sizeof steps[0] && !next; i++)
+				if (steps[i] < max_sectors)
+					next = steps[i];
+			if (!next)
+				return eb_error("disk: reading %u sectors at LBA %lu failed (BIOS "
+						"status 0x%x)", n, lba, (r.eax >> 8) & 0xff);
+			max_sectors = next;
+			continue;
+		}
+		memcpy(out, phys(BOUNCE_BASE), (uint64_t)got * 512);
+		out += (uint64_t)got * 512;
+		lba += got;
+		count -= got;
+	}
+	return EB_OK;
+}
+
+int plat_read_file(const char *name, struct plat_file *out)
+{
+	struct fat_file f;
+	int st = fat_lookup(name, &f);
+	if (st != EB_OK)
+		return st;
+	if (f.size == 0)
+		return eb_error("fat: file '%s' is empty", name);
+	uint64_t addr = 0;
+	if (file_alloc(EB_ALIGN_UP(f.size, fat_cluster_bytes()), &addr))
+		return EB_ERR;
+	if (fat_read(&f, name, (void *)(uintptr_t)addr))
+		return EB_ERR;
+	out->addr = addr;
+	out->size = f.size;
+	return EB_OK;
+}
+
+/* ---- video: VBE ---- */
+static unsigned low_bit_pos(uint8_t pos) { return pos; }
+
+int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
+{
+	uint8_t *info = bios_scratch, *mi = bios_scratch + 512;
+	memset(info, 0, 512);
+	memcpy(info, "VBE2", 4);
+	struct bios_regs r = { 0 };
+	r.eax = 0x4f00;
+	r.edi = (uint32_t)(uintptr_t)info;
+	bios_int(0x10, &r);
+	if ((r.eax & 0xffff) != 0x004f || memcmp(info, "VESA", 4) != 0) {
+		eb_printf("elfboot: no VBE; booting without a framebuffer\r\n");
+		return EB_NOTFOUND;
+	}
+	uint16_t version = (uint16_t)(info[4] | info[5] << 8);
+	uint32_t list = (uint32_t)(info[16] | info[17] << 8) << 4 | (uint32_t)(info[14] | info[15] << 8);
+	uint16_t modes[256];
+	unsigned nmodes = 0;
+	if (list >= 0x100000)
+		return EB_NOTFOUND;
+	for (const uint16_t *m = phys(list); nmodes < 256 && *m != 0xffff; m++)
+		modes[nmodes++] = *m;
+	uint16_t best = 0xffff;
+	uint64_t best_area = ~0ull, bw = 0, bh = 0;
+	uint64_t want_w = min_w ? min_w : 1024, want_h = min_h ? min_h : 768;
+	uint16_t largest = 0xffff;
+	uint64_t largest_area = 0;
+	for (unsigned i = 0; i < nmodes; i++) {
+		memset(mi, 0, 256);
+		r = (struct bios_regs){ 0 };
+		r.eax = 0x4f01;
+		r.ecx = modes[i];
+		r.edi = (uint32_t)(uintptr_t)mi;
+		bios_int(0x10, &r);
+		if ((r.eax & 0xffff) != 0x004f)
+			continue;
+		uint16_t attr = (uint16_t)(mi[0] | mi[1] << 8);
+		uint64_t w = (uint16_t)(mi[18] | mi[19] << 8), h = (uint16_t)(mi[20] | mi[21] << 8);
+		uint8_t bpp = mi[25], model = mi[27];
+		/* supported, graphics, linear framebuffer; direct colour 24/32 bpp */
+		if ((attr & 0x91) != 0x91 || model != 6 || (bpp != 24 && bpp != 32))
+			continue;
+		if (w * h > largest_area) {
+			largest_area = w * h;
+			largest = modes[i];
+		}
+		if (w >= want_w && h >= want_h && (w * h < best_area || (w * h == best_area && bpp == 32))) {
+			best = modes[i];
+			best_area = w * h;
+			bw = w;
+			bh = h;
+		}
+	}
+	if (best == 0xffff) {
+		if (min_w || min_h)
+			eb_printf("elfboot: warning: no VBE mode of at least %lux%lu; using the "
+				  "largest\r\n", min_w, min_h);
+		best = largest;
+	}
+	(void)bw;
+	(void)bh;
+	if (best == 0xffff) {
+		eb_printf("elfboot: no linear-framebuffer VBE mode; booting without one\r\n");
+		return EB_NOTFOUND;
+	}
+	memset(mi, 0, 256);
+	r = (struct bios_regs){ 0 };
+	r.eax = 0x4f01;
+	r.ecx = best;
+	r.edi = (uint32_t)(uintptr_t)mi;
+	bios_int(0x10, &r);
+	r = (struct bios_regs){ 0 };
+	r.eax = 0x4f02;
+	r.ebx = best | 0x4000; /* linear framebuffer */
+	bios_int(0x10, &r);
+	if ((r.eax & 0xffff) != 0x004f) {
+		eb_printf("elfboot: warning: VBE mode 0x%x refused (0x%x); no framebuffer\r\n", best,
+			  r.eax & 0xffff);
+		return EB_NOTFOUND;
+	}
+	vga_text = 0;
+	memset(out, 0, sizeof *out);
+	uint32_t bpl = (uint32_t)(mi[16] | mi[17] << 8);
+	if (version >= 0x300 && (mi[50] | mi[51] << 8))
+		bpl = (uint32_t)(mi[50] | mi[51] << 8);
+	out->phys = (uint32_t)(mi[40] | mi[41] << 8 | mi[42] << 16 | (uint32_t)mi[43] << 24);
+	out->width = (uint16_t)(mi[18] | mi[19] << 8);
+	out->height = (uint16_t)(mi[20] | mi[21] << 8);
+	out->bytes_per_pixel = mi[25] / 8;
+	out->stride = bpl / out->bytes_per_pixel;
+	out->byte_len = (uint64_t)bpl * out->height;
+	uint8_t rpos = mi[32], gpos = mi[34], bpos = mi[36];
+	if (rpos == 16 && gpos == 8 && bpos == 0)
+		out->format = ELFBOOT_PIXEL_BGR; /* bytes in memory: B, G, R */
+	else if (rpos == 0 && gpos == 8 && bpos == 16)
+		out->format = ELFBOOT_PIXEL_RGB;
+	else {
+		out->format = ELFBOOT_PIXEL_UNKNOWN;
+		out->red_pos = (uint8_t)low_bit_pos(rpos);
+		out->green_pos = gpos;
+		out->blue_pos = bpos;
+	}
+	if (!out->phys || out->stride < out->width)
+		return eb_error("vbe: mode 0x%x reports framebuffer 0x%lx, stride %lu < width %lu",
+				best, out->phys, out->stride, out->width);
+	return EB_OK;
+}
+
+/* ---- ACPI ---- */
+static int rsdp_valid(const uint8_t *p)
+{
+	if (memcmp(p, "RSD PTR ", 8) != 0)
+		return 0;
+	uint8_t sum = 0;
+	for (int i = 0; i < 20; i++)
+		sum = (uint8_t)(sum + p[i]);
+	if (sum)
+		return 0;
+	if (p[15] >= 2) {
+		uint32_t len;
+		memcpy(&len, p + 20, 4);
+		if (len < 36 || len > 4096)
+			return 0;
+		for (uint32_t i = 0; i < len; i++)
+			sum = (uint8_t)(sum + p[i]);
+		if (sum)
+			return 0;
+	}
+	return 1;
+}
+
+uint64_t plat_rsdp(void)
+{
+	uint64_t ebda = (uint64_t)*(volatile uint16_t *)phys(0x40e) << 4;
+	if (ebda >= 0x80000 && ebda < 0xa0000)
+		for (uint64_t p = ebda; p < ebda + 1024; p += 16)
+			if (rsdp_valid(phys(p)))
+				return p;
+	for (uint64_t p = 0xe0000; p < 0x100000; p += 16)
+		if (rsdp_valid(phys(p)))
+			return p;
+	return 0;
+}
+
+int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
+		       enum firmware_kind *fw)
+{
+	if (bios_map_n > cap)
+		return eb_error("e820: %u entries, room for %u", bios_map_n, cap);
+	memcpy(map, bios_map, bios_map_n * sizeof *map);
+	*count = bios_map_n;
+	*fw = FIRMWARE_BIOS;
+	return EB_OK;
+}
+
+__attribute__((noreturn)) static void stop(void)
+{
+	eb_printf("elfboot: error: %s\r\nelfboot: halted.\r\n", eb_last_error());
+	plat_halt();
+}
+
+void stage2_main(uint32_t boot_drive)
+{
+	drive = (uint8_t)boot_drive;
+	com1_init();
+	for (unsigned i = 0; i < 80 * 25; i++)
+		((volatile uint16_t *)phys(0xb8000))[i] = 0x0720;
+	eb_printf("elfboot: BIOS stage2, boot drive 0x%x\r\n", drive);
+	if (memory_map() || fat_mount())
+		stop();
+	loader_main();
+}
