@@ -1,40 +1,55 @@
 #!/bin/sh
-# boot-test.sh - one QEMU boot test: builds the image, boots it, decides.
-#   boot-test.sh BUILD NAME MODE KERNEL EXPECT [TEXT] [IMAGE-OPTIONS...]
-# EXPECT: pass (the kernel exits PASS) or error (elfboot halts with an error
-# line containing TEXT).  Prints "PASS name" or "FAIL name (why)"; the serial
-# log stays in BUILD/logs/NAME.log.
+# boot-test.sh - one QEMU boot test: builds one image, boots it on each
+# firmware named, and decides.
+#   boot-test.sh BUILD NAME MODES MEM KERNEL EXPECT TEXT [IMAGE-OPTIONS...]
+# MODES: bios, uefi or bios,uefi (one hybrid image booted both ways).
+# EXPECT: pass (the kernel exits PASS) or error (the loader halts with an
+# error line matching TEXT, a regex).  Prints "PASS mode/name" or
+# "FAIL mode/name (why)" per mode; serial logs go to BUILD/logs/.
+# Names ending in a hook (-missing-kernel, -fat-loop, -stage2-damaged) damage
+# the image first (tests/damage.py).
 set -u
-B=$1 name=$2 mode=$3 kernel=$4 expect=$5 text=$6
-shift 6
+B=$1 name=$2 modes=$3 mem=$4 kernel=$5 expect=$6 text=$7
+shift 7
+T=$(dirname "$0")
 mkdir -p "$B/logs" "$B/images"
 img="$B/images/$name.img"
-log="$B/logs/$name.log"
-pre=""
-case "$name" in
-*missing-kernel*) pre=missing ;;
+flags=""
+case "$modes" in
+bios) flags=--bios ;;
+uefi) flags=--uefi ;;
 esac
-if ! "$B/elfboot" image --$mode --unchecked "$@" -o "$img" "$kernel" > "$log.build" 2>&1; then
-	echo "FAIL $name (image build failed: $(tail -1 "$log.build"))"
+if ! "$B/elfboot" image $flags --unchecked "$@" -o "$img" "$kernel" > "$B/logs/$name.build" 2>&1; then
+	for m in $(echo "$modes" | tr , ' '); do
+		echo "FAIL $m/$name (image build failed: $(tail -1 "$B/logs/$name.build"))"
+	done
 	exit 1
 fi
-if [ "$pre" = missing ]; then
-	MTOOLS_SKIP_CHECK=1 mdel -i "$img@@1M" ::/kernel-x86_64
-fi
-start=$(date +%s.%N)
-sh "$(dirname "$0")/qemu.sh" "$mode" "$img" "${BOOT_TIMEOUT:-120}" --log "$log"
-rc=$?
-secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-case "$expect:$rc" in
-pass:0) echo "PASS $name (${secs}s)"; exit 0 ;;
-error:2)
-	if grep -q -- "$text" "$log"; then
-		echo "PASS $name (${secs}s)"
-		exit 0
-	fi
-	echo "FAIL $name (halted without '$text': $(grep 'elfboot: error' "$log" | head -1))"
-	exit 1 ;;
+case "$name" in
+*-missing-kernel) python3 "$T/damage.py" "$img" missing-kernel ;;
+*-fat-loop) python3 "$T/damage.py" "$img" fat-loop ;;
+*-stage2-damaged) python3 "$T/damage.py" "$img" stage2 ;;
 esac
-why=$(grep -E "ktest: check failed|CPU exception|elfboot: error" "$log" | head -1)
-echo "FAIL $name (qemu.sh status $rc, expected $expect${why:+: $why}; log $log)"
-exit 1
+status=0
+for m in $(echo "$modes" | tr , ' '); do
+	log="$B/logs/$m-$name.log"
+	start=$(date +%s.%N)
+	QEMU_MEM=$mem sh "$T/qemu.sh" "$m" "$img" "${BOOT_TIMEOUT:-240}" --log "$log"
+	rc=$?
+	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	case "$expect:$rc" in
+	pass:0) echo "PASS $m/$name (${secs}s)"; continue ;;
+	error:2)
+		if grep -qE -- "$text" "$log"; then
+			echo "PASS $m/$name (${secs}s)"
+			continue
+		fi
+		echo "FAIL $m/$name (halted without /$text/: $(grep -a 'elfboot:.*error\|E[0-9] halted' "$log" | head -1))"
+		status=1
+		continue ;;
+	esac
+	why=$(grep -aE "ktest: check failed|CPU exception|elfboot: error|stage1 E" "$log" | head -1)
+	echo "FAIL $m/$name (qemu.sh status $rc, expected $expect${why:+: $why}; log $log)"
+	status=1
+done
+exit $status

@@ -51,20 +51,30 @@ sh "$T/tool-tests.sh" "$B" | count
 
 echo "== QEMU boot tests (OVMF)"
 # name mode kernel expect text [image options]
+# name modes memory kernel expect text [image options]; "both" = one hybrid
+# image booted under SeaBIOS and under OVMF.
+both=bios,uefi
 cat > "$B/boot-tests.txt" <<LIST
-uefi-default uefi $B/kernels/k_default pass -
-uefi-physmem-recursive uefi $B/kernels/k_physmem pass -
-uefi-pie uefi $B/kernels/k_pie pass -
-uefi-pie-clang-lld uefi $B/kernels/k_pie_clang pass -
-uefi-physmem-clang-lld uefi $B/kernels/k_physmem_clang pass -
-uefi-kernel-base uefi $B/kernels/k_base pass -
-uefi-ramdisk uefi $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
-uefi-example uefi $B/examples/hello pass -
-uefi-no-config uefi $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
-uefi-bad-reloc uefi $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
-uefi-bad-config uefi $B/kernels/k_badconfig error kernel_stack.at..bootloader-config+31:.byte.0x02
-uefi-truncated uefi $B/kernels/k_truncated error lies.outside.the.4000-byte.file
-uefi-missing-kernel uefi $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
+default $both 256M $B/kernels/k_default pass -
+physmem-recursive $both 256M $B/kernels/k_physmem pass -
+pie $both 256M $B/kernels/k_pie pass -
+pie-clang-lld $both 256M $B/kernels/k_pie_clang pass -
+physmem-clang-lld $both 256M $B/kernels/k_physmem_clang pass -
+kernel-base $both 256M $B/kernels/k_base pass -
+ramdisk $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
+ramdisk-256m $both 512M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk256.bin
+fb-1024x768 $both 256M $B/kernels/k_fbmin pass -
+fb-1280x1024 $both 256M $B/kernels/k_fbbig pass -
+mem-5g $both 5G $B/kernels/k_bigmem pass -
+data-64m $both 256M $B/kernels/k_bigdata pass -
+example $both 256M $B/examples/hello pass -
+no-config $both 256M $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
+bad-reloc $both 256M $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
+bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config\+31:.byte.0x02
+truncated $both 256M $B/kernels/k_truncated error lies.outside.the.4000-byte.file
+img-missing-kernel $both 256M $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
+img-fat-loop bios 256M $B/kernels/k_bigdata error fat:..kernel-x86_64.:.cluster.chain.continues.past
+img-stage2-damaged bios 256M $B/kernels/k_default error stage1.E3.halted
 LIST
 # shellcheck disable=SC2016
 xargs -P "${BOOT_JOBS:-2}" -L 1 sh -c 'exec sh "$0" "$@"' "$T/boot-test.sh" "$B" \

@@ -26,7 +26,7 @@ KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/str
 
 # name:flavour
 TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
-                k_ramdisk:static
+                k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
@@ -58,11 +58,26 @@ $(B)/kernels/k_truncated: $(B)/kernels/k_default $(B)/kpatch
 	$(B)/kpatch $< $@ truncate 4000
 KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated
 
-# The ramdisk k_ramdisk verifies: byte i is (i * 7 + 3) % 251.
-$(B)/ramdisk.bin:
+# Ramdisks k_ramdisk verifies (header + byte i = (i * 7 + 3) % 251).
+$(B)/ramdisk.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
-	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + 3) % 251 for i in range(1048576 + 123)))' > $@
-KERNEL_BINS += $(B)/ramdisk.bin
+	python3 tests/mkpattern.py $@ 1048699 --header
+$(B)/ramdisk256.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ 268435456 --header
+KERNEL_BINS += $(B)/ramdisk.bin $(B)/ramdisk256.bin
+
+# A kernel with 64 MiB of initialised data.
+$(B)/blob64.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ 67108864
+$(B)/kobj/static/k_bigdata_blob.o: tests/kernels/k_bigdata_blob.S $(B)/blob64.bin
+	@mkdir -p $(dir $@)
+	$(KCC) -c -Wa,-I$(B) $< -o $@
+$(B)/kernels/k_bigdata: $(B)/kobj/static/tests/kernels/k_bigdata.o $(B)/kobj/static/k_bigdata_blob.o \
+		$(patsubst %.c,$(B)/kobj/static/%.o,$(KLIB_SRC))
+	ld $(KLD_static) $^ -o $@
+KERNEL_BINS += $(B)/kernels/k_bigdata
 
 .PHONY: kernels
 kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * k_ramdisk.c - boots with a ramdisk (tests/run-all.sh writes 1 MiB + 123
- * bytes of byte i = (i * 7 + 3) % 251): checks length, every byte, that it
- * is mapped read/write-able at ramdisk_addr, and that its frames are
+ * k_ramdisk.c - boots with a ramdisk made by tests/mkpattern.py: a 16-byte
+ * header ("EBRAMDSK", u64 length), then byte i = (i * 7 + 3) % 251.  Checks
+ * the length against BootInfo, every byte, and that every ramdisk frame is
  * reported as Bootloader memory, never Usable.
  */
 #include "core.h"
 #include "ktest.h"
-
-#define RAMDISK_LEN (1048576 + 123)
 
 ELFBOOT_CONFIG(boot_config, .physical_memory = ELFBOOT_SOME_DYNAMIC);
 
@@ -19,9 +17,13 @@ void kmain(struct elfboot_boot_info *bi)
 	kputs("ktest: k_ramdisk\n");
 	ktest_common_checks(bi);
 	CHECK_EQ(bi->ramdisk_addr.tag, ELFBOOT_SOME_TAG);
-	CHECK_EQ(bi->ramdisk_len, RAMDISK_LEN);
-	const volatile uint8_t *rd = (const volatile uint8_t *)(uintptr_t)bi->ramdisk_addr.value;
-	for (uint64_t i = 0; i < RAMDISK_LEN; i++)
+	const uint8_t *rd = (const uint8_t *)(uintptr_t)bi->ramdisk_addr.value;
+	uint64_t len;
+	CHECK(memcmp(rd, "EBRAMDSK", 8) == 0);
+	memcpy(&len, rd + 8, 8);
+	CHECK_EQ(bi->ramdisk_len, len);
+	const uint64_t RAMDISK_LEN = len;
+	for (uint64_t i = 16; i < RAMDISK_LEN; i++)
 		if (rd[i] != (uint8_t)((i * 7 + 3) % 251)) {
 			kprintf("  ramdisk byte %lu is 0x%x\n", i, rd[i]);
 			kfail(__FILE__, __LINE__, "ramdisk contents");
