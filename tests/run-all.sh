@@ -70,7 +70,7 @@ data-64m $both 256M $B/kernels/k_bigdata pass -
 example $both 256M $B/examples/hello pass -
 no-config $both 256M $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
 bad-reloc $both 256M $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
-bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config\+31:.byte.0x02
+bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config.31:.byte.0x02
 truncated $both 256M $B/kernels/k_truncated error lies.outside.the.4000-byte.file
 img-missing-kernel $both 256M $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
 img-fat-loop bios 256M $B/kernels/k_bigdata error fat:..kernel-x86_64.:.cluster.chain.continues.past
