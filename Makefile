@@ -105,3 +105,41 @@ include tests/tests.mk
 
 clean:
 	rm -rf $(B)
+
+# ---------------------------------------------------------------- bench
+BD := $(B)/bench
+$(BD)/mb2.elf: bench/mb2.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 $< -o $(BD)/mb2.o
+	ld -m elf_i386 -Ttext=0x100000 -e _start $(BD)/mb2.o -o $@
+$(BD)/floor-bios.img: bench/floor-bios.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin $< -o $@
+	truncate -s 1M $@
+$(BD)/raw-bios.img: bench/raw-bios.asm $(B)/ramdisk256.bin
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -DRAW_SECTORS=$$(( $$(stat -c %s $(B)/ramdisk256.bin) / 512 )) $< -o $@
+	truncate -s 1M $@
+	cat $(B)/ramdisk256.bin >> $@
+$(BD)/%/BOOTX64.EFI: bench/efi-bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -Wno-missing-prototypes $(if $(findstring raw,$*),-DRAWREAD) -c $< -o $(dir $@)efi.o
+	ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(dir $@)efi.o -L$(GNUEFI_LIB) -lgnuefi -o $(dir $@)efi.so
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	  -j .rela.* -j .reloc --target=efi-app-x86_64 --subsystem=10 $(dir $@)efi.so $@
+$(BD)/floor-uefi.img: $(BD)/floor/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit
+	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/floor -o $@ $(B)/kernels/k_exit
+$(BD)/raw-uefi.img: $(BD)/raw/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit $(B)/ramdisk256.bin
+	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/raw --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
+$(BD)/elfboot-tiny.img: all
+	$(B)/elfboot image -o $@ $(B)/kernels/k_exit
+$(BD)/elfboot-256m.img: all
+	$(B)/elfboot image --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
+
+BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img \
+                raw-uefi.img elfboot-tiny.img elfboot-256m.img)
+bench: deps
+	@sh mk/deps.sh bench
+	@$(MAKE) --no-print-directory all $(BENCH_IMAGES)
+	@echo "sizes: stage1 $$(stat -c %s $(B)/uefi/stage1.bin) B (code $$(python3 -c "d=open('$(B)/uefi/stage1.bin','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") B), stage2 $$(stat -c %s $(B)/uefi/stage2.bin) B, BOOTX64.EFI $$(stat -c %s $(B)/uefi/BOOTX64.EFI) B"
+	sh bench/bench.sh $(B) $(or $(RUNS),5)

@@ -4,8 +4,10 @@
 set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld \
-         python3; do
+pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
+# `make bench` also compares against GRUB 2.
+[ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
+for p in $pkgs; do
 	have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

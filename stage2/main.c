@@ -215,6 +215,28 @@ static int file_alloc(uint64_t size, uint64_t *out)
 }
 
 /* ---- disk ---- */
+/* Copies whole sectors out of the bounce buffer.  An unrolled quadword loop
+ * runs at memory speed on hardware and, unlike `rep movs`, also under
+ * emulators that execute string instructions one step at a time (QEMU's
+ * TCG: 2.6 s -> 2.1 s for a 256 MiB ramdisk in `make bench`). */
+static void copy_sectors(void *dst, const void *src, uint64_t bytes)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	for (uint64_t i = 0; i < bytes / 8; i += 8) {
+		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+		d[i] = a;
+		d[i + 1] = b;
+		d[i + 2] = c;
+		d[i + 3] = e;
+		d[i + 4] = f;
+		d[i + 5] = g;
+		d[i + 6] = h;
+		d[i + 7] = k;
+	}
+}
+
 static uint32_t max_sectors = 128; /* 64 KiB; lowered if the BIOS refuses */
 
 int disk_read(uint64_t lba, uint64_t count, void *dst)
@@ -249,7 +271,7 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 			max_sectors = next;
 			continue;
 		}
-		memcpy(out, phys(BOUNCE_BASE), (uint64_t)got * 512);
+		copy_sectors(out, phys(BOUNCE_BASE), (uint64_t)got * 512);
 		out += (uint64_t)got * 512;
 		lba += got;
 		count -= got;
@@ -328,6 +350,8 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 			best_area = w * h;
 			bw = w;
 			bh = h;
+			if (w == want_w && h == want_h && bpp == 32)
+				break; /* nothing can beat an exact 32 bpp match */
 		}
 	}
 	if (best == 0xffff) {

@@ -26,7 +26,7 @@ KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/str
 
 # name:flavour
 TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
-                k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static
+                k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static k_exit:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)

@@ -56,18 +56,34 @@ static void com1_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
+/* ConOut is slow per call (it renders to GOP and a serial terminal), so
+ * characters are collected and written a line at a time. */
+static CHAR16 line[160];
+static unsigned line_len;
+
+static void conout_flush(void)
+{
+	if (!line_len || exited || !st->ConOut)
+		return;
+	line[line_len] = 0;
+	uefi_call_wrapper(st->ConOut->OutputString, 2, st->ConOut, line);
+	line_len = 0;
+}
+
 void plat_putc(char c)
 {
 	if (exited || !conout_on_serial)
 		com1_putc(c);
-	if (!exited && st->ConOut) {
-		CHAR16 s[2] = { (CHAR16)(uint8_t)c, 0 };
-		uefi_call_wrapper(st->ConOut->OutputString, 2, st->ConOut, s);
-	}
+	if (exited)
+		return;
+	line[line_len++] = (CHAR16)(uint8_t)c;
+	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
+		conout_flush();
 }
 
 void plat_halt(void)
 {
+	conout_flush();
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
@@ -316,6 +332,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	uint8_t *buf = NULL;
 	/* Size the buffer first, with room for the descriptors the allocation
 	 * itself and later events add; nothing is allocated after this. */
+	conout_flush();
 	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
 	cap_bytes = size + 64 * (dsize ? dsize : 48);
 	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);

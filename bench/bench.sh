@@ -1,0 +1,94 @@
+#!/bin/sh
+# bench.sh BUILD RUNS - `make bench`: wall time from QEMU start to the
+# kernel's exit, median of RUNS boots, for elfboot, GRUB 2 (Multiboot2) and
+# the floors (firmware alone; the firmware's raw read rate), on BIOS
+# (SeaBIOS) and UEFI (OVMF, same warmed variable store for every run).
+set -eu
+B=$1
+RUNS=${2:-5}
+D="$B/bench"
+T=tests
+mkdir -p "$D"
+MIB=256
+RD="$B/ramdisk256.bin"
+
+# A warmed OVMF variable store, shared by every UEFI run (FIELD-NOTES).
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$D/vars.fd"
+export OVMF_VARS="$D/vars.fd"
+sh $T/qemu.sh uefi "$D/floor-uefi.img" 60 > /dev/null 2>&1 || true
+
+# GRUB: a hybrid (BIOS + UEFI) image from grub-mkrescue, used as a disk.
+grub_image() { # out [module]
+	rm -rf "$D/iso"
+	mkdir -p "$D/iso/boot/grub"
+	cp "$D/mb2.elf" "$D/iso/boot/kernel"
+	{
+		echo "set timeout=0"
+		echo "menuentry bench {"
+		echo "  multiboot2 /boot/kernel"
+		[ -n "${2:-}" ] && cp "$2" "$D/iso/boot/ramdisk" && echo "  module2 /boot/ramdisk"
+		echo "  boot"
+		echo "}"
+	} > "$D/iso/boot/grub/grub.cfg"
+	grub-mkrescue -o "$1" "$D/iso" > "$D/grub-mkrescue.log" 2>&1
+}
+[ -f "$D/grub-tiny.img" ] || grub_image "$D/grub-tiny.img"
+[ -f "$D/grub-256m.img" ] || grub_image "$D/grub-256m.img" "$RD"
+
+time_boot() { # mode image -> seconds (or "fail")
+	s=$(date +%s.%N)
+	if QEMU_MEM=512M sh $T/qemu.sh "$1" "$2" 120 > /dev/null 2>&1; then
+		awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'
+	else
+		echo fail
+	fi
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "fail"; else print a[int((NR + 1) / 2)] }'; }
+
+# Runs are interleaved (one of each configuration per round) so drift in
+# the machine's speed spreads evenly.
+CONFIGS="floor raw elfboot-tiny elfboot-256m grub-tiny grub-256m"
+image_of() { # mode config
+	case "$2" in
+	floor) echo "$D/floor-$1.img" ;;
+	raw) echo "$D/raw-$1.img" ;;
+	elfboot-tiny) echo "$D/elfboot-tiny.img" ;;
+	elfboot-256m) echo "$D/elfboot-256m.img" ;;
+	grub-tiny) echo "$D/grub-tiny.img" ;;
+	grub-256m) echo "$D/grub-256m.img" ;;
+	esac
+}
+for mode in bios uefi; do
+	for c in $CONFIGS; do : > "$D/$mode-$c.times"; done
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		for c in $CONFIGS; do
+			t=$(time_boot $mode "$(image_of $mode $c)")
+			[ "$t" = fail ] && echo "bench: $mode $c failed to boot" >&2 || printf '%s ' "$t" >> "$D/$mode-$c.times"
+		done
+		i=$((i + 1))
+	done
+done
+
+r() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "-"; else printf "%.2f", a / b }'; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+rate() { awk -v s="$1" 'BEGIN { if (s <= 0) print "-"; else printf "%.0f", '"$MIB"' / s }'; }
+{
+	echo "| path | floor (firmware) | raw read ${MIB} MiB | elfboot tiny | GRUB tiny | elfboot + ${MIB} MiB | GRUB + ${MIB} MiB |"
+	echo "|---|---|---|---|---|---|---|"
+	for mode in bios uefi; do
+		for c in $CONFIGS; do eval "m_$(echo $c | tr - _)=\$(median < $D/$mode-$c.times)"; done
+		echo "| $mode | ${m_floor}s | ${m_raw}s | ${m_elfboot_tiny}s | ${m_grub_tiny}s | ${m_elfboot_256m}s | ${m_grub_256m}s |"
+		eb=$(sub "$m_elfboot_tiny" "$m_floor"); gb=$(sub "$m_grub_tiny" "$m_floor")
+		rr=$(rate "$(sub "$m_raw" "$m_floor")"); er=$(rate "$(sub "$m_elfboot_256m" "$m_elfboot_tiny")")
+		gr=$(rate "$(sub "$m_grub_256m" "$m_grub_tiny")")
+		echo "$mode: above the floor: elfboot ${eb}s, GRUB ${gb}s (elfboot/GRUB $(r "$eb" "$gb"), target <= 0.50); ${MIB} MiB read: raw ${rr} MiB/s, elfboot ${er} MiB/s ($(r "$er" "$rr") of raw, target >= 0.90), GRUB ${gr} MiB/s" >> "$D/summary.txt.new"
+	done
+} > "$D/table.md"
+echo
+cat "$D/table.md"
+echo
+cat "$D/summary.txt.new"
+mv "$D/summary.txt.new" "$D/summary.txt"
+echo "median of $RUNS runs; QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG"
