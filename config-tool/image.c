@@ -151,6 +151,10 @@ int image_build(const struct image_opts *o)
 	uint64_t fat_bytes = EB_ALIGN_UP(payload + payload / 16 + 2 * MIB, MIB);
 	if (fat_bytes < 8 * MIB)
 		fat_bytes = 8 * MIB;
+	/* FAT32 is what firmware must read on a fixed disk's ESP; it needs at
+	 * least 65525 clusters, which 40 MiB of 512-byte clusters gives. */
+	if (o->fat32 && fat_bytes < 40 * MIB)
+		fat_bytes = 40 * MIB;
 	if (fat_bytes > 2048ull * 1024 * MIB)
 		return tool_error("files total %lu MiB; elfboot images are limited to 2 TiB",
 				  (unsigned long)(payload / MIB));
@@ -193,7 +197,7 @@ int image_build(const struct image_opts *o)
 	snprintf(target, sizeof target, "%s@@%lu", tmp_path, (unsigned long)(first * 512));
 	snprintf(sectors, sizeof sectors, "%lu", (unsigned long)nsec);
 	char *fmt[] = { "mformat", "-i", target, "-T", sectors, "-h", "64", "-s", "32",
-			"-v", "ELFBOOT", "::", NULL };
+			"-v", "ELFBOOT", o->fat32 ? "-F" : "::", o->fat32 ? "::" : NULL, NULL };
 	char *mkd[] = { "mmd", "-i", target, "::/EFI", "::/EFI/BOOT", NULL };
 	char *cpe[] = { "mcopy", "-i", target, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
 	char *cpk[] = { "mcopy", "-i", target, (char *)o->kernel, "::/kernel-x86_64", NULL };

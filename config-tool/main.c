@@ -248,12 +248,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: elfboot <command> ...\n"
 		"\n"
-		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--loader-dir DIR] -o OUT.img KERNEL\n"
+		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--fat-auto] [--loader-dir DIR]\n"
+		"                -o OUT.img KERNEL\n"
 		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
 		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
 		"      partition, and an EFI System Partition holding EFI/BOOT/BOOTX64.EFI,\n"
 		"      kernel-x86_64 and (optionally) ramdisk.\n"
-		"      --unchecked skips the kernel checks (to test the loader's own).\n"
+		"      The ESP is FAT32 (what firmware must read on a fixed disk); --fat-auto\n"
+		"      lets mtools pick FAT12/16 for small images.  --unchecked skips the\n"
+		"      kernel checks (to test the loader's own error paths).\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config check KERNEL\n"
@@ -266,7 +269,7 @@ static void usage(FILE *f)
 
 static int cmd_image(int argc, char **argv)
 {
-	struct image_opts o = { 0 };
+	struct image_opts o = { .fat32 = 1 };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--uefi"))
@@ -275,6 +278,8 @@ static int cmd_image(int argc, char **argv)
 			o.bios = 1;
 		else if (!strcmp(a, "--unchecked"))
 			o.unchecked = 1;
+		else if (!strcmp(a, "--fat-auto"))
+			o.fat32 = 0;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;

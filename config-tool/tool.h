@@ -32,6 +32,7 @@ struct image_opts {
 	const char *kernel, *ramdisk, *out, *loader_dir;
 	int uefi, bios;
 	int unchecked; /* skip the kernel checks (to test the loader's own) */
+	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */
 };
 int image_build(const struct image_opts *o);
 

@@ -8,6 +8,10 @@ $(B)/examples/hello: examples/hello/hello.c examples/hello/linker.ld common/incl
 	  -Wl,-T,examples/hello/linker.ld -Wl,-z,max-page-size=0x1000 examples/hello/hello.c -o $@
 
 run: deps
-	@$(MAKE) --no-print-directory $(B)/uefi/BOOTX64.EFI $(B)/elfboot $(B)/examples/hello
-	$(B)/elfboot image --uefi -o $(B)/hello.img $(B)/examples/hello
+	@$(MAKE) --no-print-directory $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin \
+	  $(B)/elfboot $(B)/examples/hello
+	$(B)/elfboot image -o $(B)/hello.img $(B)/examples/hello
+	@echo "== booting $(B)/hello.img with SeaBIOS (BIOS)"
+	sh tests/qemu.sh bios $(B)/hello.img 60 $(if $(GUI),--gui)
+	@echo "== booting $(B)/hello.img with OVMF (UEFI)"
 	sh tests/qemu.sh uefi $(B)/hello.img 60 $(if $(GUI),--gui)

@@ -215,11 +215,21 @@ static int read_run(uint32_t start, uint32_t n, void *vctx)
 	return EB_OK;
 }
 
+static int no_read(uint32_t start, uint32_t n, void *ctx)
+{
+	(void)start;
+	(void)n;
+	(void)ctx;
+	return EB_OK;
+}
+
 int fat_read(const struct fat_file *f, const char *name, void *dst)
 {
 	uint32_t cbytes = fs.spc * 512, need = (uint32_t)((f->size + cbytes - 1) / cbytes), n, end;
 	struct read_ctx ctx = { dst, 0 };
-	if (walk_chain(f->first_cluster, need, name, read_run, &ctx, &n, &end))
+	/* Check the whole chain through the FAT first (cheap: cached FAT
+	 * sectors), so a corrupt chain costs no data reads and writes nothing. */
+	if (walk_chain(f->first_cluster, need, name, no_read, NULL, &n, &end))
 		return EB_ERR;
 	if (n < need)
 		return eb_error("fat: '%s': cluster chain ends after %u of %u clusters (file is %u "
@@ -227,7 +237,7 @@ int fat_read(const struct fat_file *f, const char *name, void *dst)
 	if (!is_eoc(end))
 		return eb_error("fat: '%s': cluster chain continues past the file's %u bytes "
 				"(to cluster 0x%x): corrupt FAT or a loop", name, f->size, end);
-	return EB_OK;
+	return walk_chain(f->first_cluster, need, name, read_run, &ctx, &n, &end);
 }
 
 /* Directory entries of one directory, gathered into dir_buf. */

@@ -1,6 +1,9 @@
 #!/bin/sh
 # qemu.sh - boots a disk image under QEMU (TCG) with a hard timeout.
-#   qemu.sh uefi|bios IMAGE TIMEOUT_S [--gui] [--log FILE] [-- extra qemu args]
+#   qemu.sh uefi|bios IMAGE TIMEOUT_S [--gui] [--log FILE] [--keep-vars FILE]
+#           [-- extra qemu args]
+# UEFI runs use a copy of $OVMF_VARS, or FILE itself with --keep-vars (to
+# warm a variable store).
 # Serial (COM1) goes to stdout, or to FILE with --log.  Exit status:
 #   0  the kernel reported PASS (isa-debug-exit 0x10 -> QEMU status 33)
 #   1  the kernel reported FAIL (0x11 -> 35)
@@ -9,11 +12,12 @@
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
-gui=0 log=""
+gui=0 log="" keep=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--gui) gui=1 ;;
 	--log) log=$2; shift ;;
+	--keep-vars) keep=$2; shift ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -25,8 +29,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fw=""
 if [ "$mode" = uefi ]; then
-	cp "$OVMF_VARS" "$tmp/vars.fd"
-	fw="-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE -drive if=pflash,format=raw,file=$tmp/vars.fd"
+	vars="$tmp/vars.fd"
+	if [ -n "$keep" ]; then vars=$keep; else cp "$OVMF_VARS" "$vars"; fi
+	fw="-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE -drive if=pflash,format=raw,file=$vars"
 fi
 display="-display none"
 [ "$gui" = 1 ] && display=""

@@ -56,6 +56,7 @@ echo "== QEMU boot tests (OVMF)"
 both=bios,uefi
 cat > "$B/boot-tests.txt" <<LIST
 default $both 256M $B/kernels/k_default pass -
+default-fat12 $both 256M $B/kernels/k_default pass - --fat-auto
 physmem-recursive $both 256M $B/kernels/k_physmem pass -
 pie $both 256M $B/kernels/k_pie pass -
 pie-clang-lld $both 256M $B/kernels/k_pie_clang pass -
@@ -63,6 +64,7 @@ physmem-clang-lld $both 256M $B/kernels/k_physmem_clang pass -
 kernel-base $both 256M $B/kernels/k_base pass -
 ramdisk $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
 ramdisk-256m $both 512M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk256.bin
+ramdisk-256m-fat16 bios 512M $B/kernels/k_ramdisk pass - --fat-auto --ramdisk $B/ramdisk256.bin
 fb-1024x768 $both 256M $B/kernels/k_fbmin pass -
 fb-1280x1024 $both 256M $B/kernels/k_fbbig pass -
 mem-5g $both 5G $B/kernels/k_bigmem pass -
