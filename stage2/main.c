@@ -77,6 +77,12 @@ static void vga_putc(char c)
 	}
 }
 
+/* Once a graphics mode is set the screen cannot show text, so the last two
+ * complete lines are kept: a fatal error puts the screen back in text mode
+ * and shows them there (plat_halt). */
+static char tail_lines[3][128];
+static unsigned tail_cur, tail_len;
+
 void plat_putc(char c)
 {
 	if (have_com1) {
@@ -84,12 +90,32 @@ void plat_putc(char c)
 			;
 		outb(COM1, (uint8_t)c);
 	}
-	if (vga_text)
+	if (vga_text) {
 		vga_putc(c);
+	} else if (c == '\n') {
+		tail_cur = (tail_cur + 1) % 3;
+		tail_len = 0;
+		tail_lines[tail_cur][0] = 0;
+	} else if (tail_len + 1 < sizeof tail_lines[0]) {
+		tail_lines[tail_cur][tail_len++] = c;
+		tail_lines[tail_cur][tail_len] = 0;
+	}
 }
 
 void plat_halt(void)
 {
+	if (!vga_text) {
+		struct bios_regs r = { 0 };
+		r.eax = 0x0003; /* back to 80x25 text */
+		bios_int(0x10, &r);
+		vga_text = 1;
+		vga_row = vga_col = 0;
+		for (unsigned k = 1; k <= 2; k++) {
+			for (const char *p = tail_lines[(tail_cur + k) % 3]; *p; p++)
+				vga_putc(*p);
+			vga_putc('\n');
+		}
+	}
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }

@@ -56,7 +56,14 @@ $(B)/kernels/k_badconfig: $(B)/kernels/k_default $(B)/kpatch
 	$(B)/kpatch $< $@ config-byte 31 2
 $(B)/kernels/k_truncated: $(B)/kernels/k_default $(B)/kpatch
 	$(B)/kpatch $< $@ truncate 4000
-KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated
+# A valid config the loader can only refuse while mapping: a fixed stack
+# (guard page) right on the kernel's first page.
+$(B)/kernels/k_stackclash: $(B)/kernels/k_default $(B)/kpatch
+	$(B)/kpatch $< $@.tmp config-byte 31 1
+	$(B)/kpatch $@.tmp $@ config-u64 32 0xffffffff80000000
+	rm -f $@.tmp
+KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated \
+               $(B)/kernels/k_stackclash
 
 # Ramdisks k_ramdisk verifies (header + byte i = (i * 7 + 3) % 251).
 $(B)/ramdisk.bin: tests/mkpattern.py

@@ -4,6 +4,7 @@
  * by patching a good one, locating things with the core's own ELF parser:
  *   kpatch IN OUT reloc-type N TYPE     set relocation N's type
  *   kpatch IN OUT config-byte OFF VAL   set byte OFF of .bootloader-config
+ *   kpatch IN OUT config-u64 OFF VAL    set the u64 at OFF of .bootloader-config
  *   kpatch IN OUT truncate LEN          keep the first LEN bytes
  */
 #include <stdio.h>
@@ -41,6 +42,11 @@ int main(int argc, char **argv)
 		if (a >= img.config_len)
 			return fprintf(stderr, "kpatch: config is %lu bytes\n", (unsigned long)img.config_len), 1;
 		buf[img.config_offset + a] = (uint8_t)b;
+	} else if (!strcmp(argv[3], "config-u64")) {
+		uint64_t v = strtoull(argv[5], 0, 0);
+		if (a + 8 > img.config_len)
+			return fprintf(stderr, "kpatch: config is %lu bytes\n", (unsigned long)img.config_len), 1;
+		memcpy(buf + img.config_offset + a, &v, 8);
 	} else if (!strcmp(argv[3], "truncate")) {
 		if (a < n)
 			n = a;
