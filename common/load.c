@@ -89,9 +89,10 @@ static int relocate(struct load_result *r, uint64_t offset)
 	return EB_OK;
 }
 
-/* The virtual base for a mapping of len bytes: fixed, or whole free slots. */
-static int place(struct va_slots *vs, const struct eb_mapping *m,
-		 uint64_t len, const char *what, uint64_t *va)
+/* The virtual base for a mapping of len bytes: fixed, or whole free slots
+ * (at a random `align`-multiple inside them with aslr). */
+static int place(struct va_slots *vs, const struct eb_mapping *m, uint64_t len, uint64_t align,
+		 const char *what, uint64_t *va)
 {
 	if (m->fixed) {
 		*va = m->addr;
@@ -100,7 +101,11 @@ static int place(struct va_slots *vs, const struct eb_mapping *m,
 		va_mark(vs, *va, len);
 		return EB_OK;
 	}
-	return va_take(vs, (unsigned)((len + (1ull << 39) - 1) >> 39), va, what);
+	unsigned n = (unsigned)((len + (1ull << 39) - 1) >> 39);
+	if (va_take(vs, n, va, what))
+		return EB_ERR;
+	*va += va_random_offset(vs, n, len, align);
+	return EB_OK;
 }
 
 static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_t *offset)
@@ -113,10 +118,11 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 		else {
 			/* Whole slots; the offset keeps every segment's alignment. */
 			uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align), base;
-			if (va_take(vs, (unsigned)((img->vmax - lo + (1ull << 39) - 1) >> 39), &base,
-				    "kernel image"))
+			unsigned n = (unsigned)((img->vmax - lo + (1ull << 39) - 1) >> 39);
+			if (va_take(vs, n, &base, "kernel image"))
 				return EB_ERR;
-			*offset = base - lo;
+			uint64_t align = img->max_align > (2ull << 20) ? img->max_align : 2ull << 20;
+			*offset = base + va_random_offset(vs, n, img->vmax - lo, align) - lo;
 		}
 	}
 	va_mark(vs, *offset + img->vmin, img->vmax - img->vmin);
@@ -129,7 +135,7 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_boot_info *bi)
 {
 	uint64_t size = EB_ALIGN_UP(r->cfg.kernel_stack_size, EB_PAGE), guard, pa, fl;
-	if (place(vs, &r->cfg.kernel_stack, size + EB_PAGE, "kernel stack", &guard))
+	if (place(vs, &r->cfg.kernel_stack, size + EB_PAGE, EB_PAGE, "kernel stack", &guard))
 		return EB_ERR;
 	if (vmm_translate(&r->vmm, guard, &pa, &fl) == EB_OK)
 		return eb_error("map: kernel stack guard page at 0x%lx is already mapped", guard);
@@ -151,7 +157,7 @@ static int map_phys(struct load_result *r, struct va_slots *vs, const struct eb_
 		    uint64_t pa, uint64_t len, const char *what, uint64_t *va_out)
 {
 	uint64_t lo = EB_ALIGN_DOWN(pa, EB_PAGE), hi = EB_ALIGN_UP(pa + len, EB_PAGE), va;
-	if (place(vs, m, hi - lo, what, &va))
+	if (place(vs, m, hi - lo, 2ull << 20, what, &va))
 		return EB_ERR;
 	if (vmm_map(&r->vmm, va, lo, hi - lo, PTE_W | PTE_NX, 1, what))
 		return EB_ERR;
@@ -170,7 +176,8 @@ static int map_physical_memory(struct load_result *r, struct va_slots *vs,
 		top = in->fb.phys + in->fb.byte_len;
 	top = EB_ALIGN_UP(top, 1ull << 30);
 	uint64_t va;
-	if (place(vs, &r->cfg.physical_memory, top, "physical memory map", &va))
+	/* Slot-aligned even with aslr: the map is made of 1 GiB pages. */
+	if (place(vs, &r->cfg.physical_memory, top, 1ull << 39, "physical memory map", &va))
 		return EB_ERR;
 	if (vmm_map(&r->vmm, va, 0, top, PTE_W | PTE_NX, 1, "physical memory map"))
 		return EB_ERR;
@@ -182,7 +189,7 @@ static int map_physical_memory(struct load_result *r, struct va_slots *vs,
 static int map_recursive(struct load_result *r, struct va_slots *vs, struct elfboot_boot_info *bi)
 {
 	uint64_t va;
-	if (place(vs, &r->cfg.recursive, 1ull << 39, "recursive page table", &va))
+	if (place(vs, &r->cfg.recursive, 1ull << 39, 1ull << 39, "recursive page table", &va))
 		return EB_ERR;
 	unsigned idx = (unsigned)((va >> 39) & 511);
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)r->vmm.pml4;

@@ -56,6 +56,15 @@ static uint64_t next_random(struct va_slots *s)
 	return s->seed * 0x2545f4914f6cdd1dull;
 }
 
+uint64_t va_random_offset(struct va_slots *s, unsigned n, uint64_t len, uint64_t align)
+{
+	uint64_t span = (uint64_t)n * SLOT;
+	if (!s->aslr || len >= span || !align)
+		return 0;
+	uint64_t choices = (span - len) / align + 1;
+	return (next_random(s) % choices) * align;
+}
+
 int va_take(struct va_slots *s, unsigned n, uint64_t *va, const char *what)
 {
 	unsigned cand[512], nc = 0;

@@ -3,7 +3,9 @@
 # firmware named, and decides.
 #   boot-test.sh BUILD NAME MODES MEM KERNEL EXPECT TEXT [IMAGE-OPTIONS...]
 # MODES: bios, uefi or bios,uefi (one hybrid image booted both ways).
-# EXPECT: pass (the kernel exits PASS) or error (the loader halts with an
+# EXPECT: pass (the kernel exits PASS), fail (the kernel must report FAIL:
+# a failing kernel is detected), aslr (boots twice, both pass, and the
+# "ktest: aslr layout" lines differ) or error (the loader halts with an
 # error line matching TEXT, a regex).  Prints "PASS mode/name" or
 # "FAIL mode/name (why)" per mode; serial logs go to BUILD/logs/.
 # Names ending in a hook (-missing-kernel, -fat-loop, -stage2-damaged) damage
@@ -36,9 +38,22 @@ for m in $(echo "$modes" | tr , ' '); do
 	start=$(date +%s.%N)
 	QEMU_MEM=$mem sh "$T/qemu.sh" "$m" "$img" "${BOOT_TIMEOUT:-240}" --log "$log"
 	rc=$?
+	if [ "$expect" = aslr ] && [ "$rc" = 0 ]; then
+		QEMU_MEM=$mem sh "$T/qemu.sh" "$m" "$img" "${BOOT_TIMEOUT:-240}" --log "$log.2"
+		rc=$?
+		a=$(grep -a "ktest: aslr layout" "$log")
+		b=$(grep -a "ktest: aslr layout" "$log.2")
+		if [ "$rc" = 0 ] && [ -n "$a" ] && [ "$a" != "$b" ]; then
+			echo "PASS $m/$name (two boots: ${a#ktest: aslr layout } / ${b#ktest: aslr layout })"
+			continue
+		fi
+		echo "FAIL $m/$name (rc $rc; boots gave '$a' and '$b')"
+		status=1
+		continue
+	fi
 	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	case "$expect:$rc" in
-	pass:0) echo "PASS $m/$name (${secs}s)"; continue ;;
+	pass:0|fail:1) echo "PASS $m/$name (${secs}s)"; continue ;;
 	error:2)
 		if grep -qE -- "$text" "$log"; then
 			echo "PASS $m/$name (${secs}s)"

@@ -21,19 +21,33 @@ KLD_static-clang := -static -nostdlib -z max-page-size=0x1000 --image-base=0xfff
 KLD_pie-clang    := -pie --no-dynamic-linker -nostdlib -z max-page-size=0x1000 -z text -e _start
 KLINK_static-clang := ld.lld
 KLINK_pie-clang    := ld.lld
+# -O0 builds, and an LTO build linked with --gc-sections (the config must
+# survive both).
+KFLAV_static-O0 := $(KFLAV_static) -O0
+KFLAV_pie-clang-O0 := -fPIE -O0
+KCC_pie-clang-O0 := clang
+KLD_static-O0 := $(KLD_static)
+KLD_pie-clang-O0 := $(KLD_pie-clang)
+KLINK_pie-clang-O0 := ld.lld
+KFLAV_static-lto := $(KFLAV_static) -flto
+KLINK_static-lto := $(KCC) -flto -O2 -fno-pic -mcmodel=kernel -nostdlib -static
+KLD_static-lto := -Wl,-z,max-page-size=0x1000 -Wl,-Ttext-segment=0xffffffff80000000 \
+                  -Wl,--gc-sections -Wl,-e,_start
 
 KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/string.c
 
 # name:flavour
 TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
-                k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static k_exit:static
+                k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static k_exit:static \
+                k_higher:static k_stack:static k_stack_big:static k_stack_fixed:static \
+                k_wrusable:static k_aslr:pie k_panic:static k_old124:static k_old115:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(or $$(KCC_$(1)),$$(KCC)) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only) -c $$< -o $$@
+	$$(or $$(KCC_$(1)),$$(KCC)) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only -fno-lto) -c $$< -o $$@
 endef
-$(foreach f,static pie static-clang pie-clang,$(eval $(call kflavour,$(f))))
+$(foreach f,static pie static-clang pie-clang static-O0 pie-clang-O0 static-lto,$(eval $(call kflavour,$(f))))
 
 # kernel SOURCE FLAVOUR OUTPUT
 define kernel
@@ -45,6 +59,9 @@ endef
 $(foreach k,$(TEST_KERNELS),$(eval $(call kernel,$(word 1,$(subst :, ,$(k))),$(word 2,$(subst :, ,$(k))),$(word 1,$(subst :, ,$(k))))))
 $(eval $(call kernel,k_pie,pie-clang,k_pie_clang))
 $(eval $(call kernel,k_physmem,static-clang,k_physmem_clang))
+$(eval $(call kernel,k_physmem,static-O0,k_physmem_O0))
+$(eval $(call kernel,k_pie,pie-clang-O0,k_pie_clang_O0))
+$(eval $(call kernel,k_default,static-lto,k_default_lto))
 
 # Malformed kernels for the loader's error paths, patched from good ones.
 $(B)/kpatch: tests/tools/kpatch.c $(COMMON_SRC) $(wildcard common/include/*.h)

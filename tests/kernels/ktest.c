@@ -9,7 +9,8 @@
 uint64_t ktest_entry_rsp, ktest_entry_ret, ktest_entry_rbp, ktest_entry_rdi;
 
 /* The ELF entry: record the entry state, then call kmain(rdi). */
-__asm__(".globl _start\n"
+__asm__(".pushsection .text\n"
+	".globl _start\n"
 	".type _start,@function\n"
 	"_start:\n"
 	"  mov %rsp, ktest_entry_rsp(%rip)\n"
@@ -17,7 +18,8 @@ __asm__(".globl _start\n"
 	"  mov %rax, ktest_entry_ret(%rip)\n"
 	"  mov %rbp, ktest_entry_rbp(%rip)\n"
 	"  mov %rdi, ktest_entry_rdi(%rip)\n"
-	"  jmp kmain\n");
+	"  jmp kmain\n"
+	".popsection\n");
 
 void plat_putc(char c)
 {
