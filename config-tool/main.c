@@ -259,6 +259,9 @@ static void usage(FILE *f)
 		"      kernel checks (to test the loader's own error paths).\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
+		"  elfboot config set KERNEL key=value ...\n"
+		"      Change the embedded config in place (validated as the loader will;\n"
+		"      keys as `config show` prints them, values dynamic|none|ADDR|N|true|false).\n"
 		"  elfboot config check KERNEL\n"
 		"      Run the loader's own checks (ELF and config) on the host.\n"
 		"  elfboot --version | --help\n"
@@ -332,8 +335,15 @@ int main(int argc, char **argv)
 		return cmd_image(argc - 2, argv + 2);
 	if (!strcmp(cmd, "config")) {
 		if (argc < 3)
-			return tool_error("config: expected 'show' or 'check' (see elfboot --help)");
+			return tool_error("config: expected 'show', 'set' or 'check' (see elfboot --help)");
 		const char *sub = argv[2];
+		if (!strcmp(sub, "set")) {
+			if (argc < 4)
+				return tool_error("config set: no KERNEL given");
+			if (argc < 5)
+				return tool_error("config set: nothing to set (key=value ...)");
+			return config_set(argv[3], argc - 4, argv + 4);
+		}
 		int json = 0;
 		const char *kernel = NULL;
 		for (int i = 3; i < argc; i++) {
@@ -347,7 +357,7 @@ int main(int argc, char **argv)
 				kernel = argv[i];
 		}
 		if (strcmp(sub, "show") && strcmp(sub, "check"))
-			return tool_error("config: unknown subcommand '%s' (show, check)", sub);
+			return tool_error("config: unknown subcommand '%s' (show, set, check)", sub);
 		if (!kernel)
 			return tool_error("config %s: no KERNEL given", sub);
 		return !strcmp(sub, "show") ? config_show(kernel, json) : config_check(kernel);

@@ -27,6 +27,9 @@ void guid_parse(const char *s, uint8_t out[16]);
 int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int nparts,
 	      int mbr_boot_flag);
 
+/* setcfg.c */
+int config_set(const char *path, int nkv, char **kv);
+
 /* image.c */
 struct image_opts {
 	const char *kernel, *ramdisk, *out, *loader_dir;

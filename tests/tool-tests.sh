@@ -50,6 +50,39 @@ t_err "config check: not a file" "cannot open" "$E" config check "$tmp/nope"
 t_err "config check: not ELF" "bad magic" "$E" config check "$B/ramdisk.bin"
 t_err "config: unknown subcommand" "unknown subcommand" "$E" config frobnicate "$K/k_pie"
 
+# config set: in place, only the section's bytes change, validated first.
+cp "$K/k_default" "$tmp/ks"
+t_ok "config set" "$E" config set "$tmp/ks" mappings.physical_memory=0xffff800000000000 \
+	kernel_stack_size=0x40000 frame_buffer.minimum_framebuffer_width=1024 aslr=true \
+	mappings.boot_info=0x300000000000
+"$E" config show "$tmp/ks" > "$tmp/show"
+t_grep "config set: physical_memory shown" "mappings.physical_memory *0xffff800000000000" "$tmp/show"
+t_grep "config set: stack size shown" "kernel_stack_size *262144" "$tmp/show"
+t_grep "config set: aslr shown" "mappings.aslr *true" "$tmp/show"
+t_grep "config set: boot_info shown" "mappings.boot_info *0x300000000000" "$tmp/show"
+if [ "$(cmp -l "$K/k_default" "$tmp/ks" | wc -l)" -le 133 ] && [ -x "$tmp/ks" ]; then
+	echo "PASS tool: config set changes only the section and keeps the file mode"
+else
+	echo "FAIL tool: config set changed more than the section"
+fi
+cp "$tmp/ks" "$tmp/ks.before"
+t_err "config set: unaligned value refused" "would not boot: config: physical_memory: fixed address 0x123 is not 2 MiB aligned" "$E" config set "$tmp/ks" physical_memory=0x123
+t_err "config set: unknown key" "unknown key 'bogus'" "$E" config set "$tmp/ks" bogus=1
+t_err "config set: bad value" "bad value 'maybe' for aslr" "$E" config set "$tmp/ks" aslr=maybe
+t_err "config set: not key=value" "is not key=value" "$E" config set "$tmp/ks" aslr
+if cmp -s "$tmp/ks" "$tmp/ks.before" && ! ls "$tmp" | grep -q 'ks.tmp'; then
+	echo "PASS tool: refused config set leaves the kernel untouched"
+else
+	echo "FAIL tool: refused config set changed the kernel or left a temp file"
+fi
+t_err "config set: no section" "kernel has no .bootloader-config section" "$E" config set "$K/k_noconfig" aslr=true
+cp "$K/k_old124" "$tmp/ko"
+t_err "config set: 124-byte form has no kernel_base" "has no kernel_base" "$E" config set "$tmp/ko" kernel_base=0x200000000000
+t_ok "config set on a 124-byte config" "$E" config set "$tmp/ko" boot_info=0x300000000000
+"$E" config show "$tmp/ko" > "$tmp/show"
+t_grep "config set keeps the 124-byte layout" "124 bytes" "$tmp/show"
+t_grep "config set on 124 bytes: boot_info" "mappings.boot_info *0x300000000000" "$tmp/show"
+
 t_ok "image --uefi" "$E" image --uefi -o "$tmp/ok.img" "$K/k_default"
 if python3 "$(dirname "$0")/check_gpt.py" "$tmp/ok.img" > "$tmp/gpt" 2>&1; then
 	echo "PASS tool: image has a valid GPT with an ESP"
