@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -226,6 +227,74 @@ out:
 	return rc;
 }
 
+/*
+ * The loader's own load_kernel() run on the host, over a simulated machine:
+ * 1 GiB of RAM above 4 GiB plus what the kernel needs, a 1024x768
+ * framebuffer, 1 GiB pages.  The "physical" memory is an mmap at those very
+ * addresses (the core writes through physical addresses), so every mapping
+ * decision and every error is exactly the one the loader would make.
+ */
+#define SIM_BASE 0x100000000ull
+
+static int simulate_load(const char *path, uint8_t *buf, uint64_t size, const struct eb_config *c,
+			 const struct elf_image *img)
+{
+	uint64_t need = (img->vmax - img->vmin) + EB_ALIGN_UP(c->kernel_stack_size, EB_PAGE) +
+			EB_ALIGN_UP(size, EB_PAGE);
+	uint64_t ram = EB_ALIGN_UP(need, 1ull << 30) + (1ull << 30);
+	void *arena = mmap((void *)(uintptr_t)SIM_BASE, ram, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (arena != (void *)(uintptr_t)SIM_BASE) {
+		printf("%s: (load not simulated: no address space for it here)\n", path);
+		return 0;
+	}
+	static struct mem_region map[16];
+	static struct load_input in;
+	static struct load_result r;
+	map[0] = (struct mem_region){ 0, 0x9f000, MEM_FREE, 1 };
+	map[1] = (struct mem_region){ 0xf0000, 0x100000, MEM_FIRMWARE, 2 };
+	map[2] = (struct mem_region){ SIM_BASE, SIM_BASE + ram, MEM_FREE, 1 };
+	in.map = map;
+	in.map_count = 3;
+	in.map_cap = 16;
+	in.fw = FIRMWARE_BIOS;
+	in.alloc_max = ~0ull;
+	in.has_1g = 1;
+	in.seed = 0x5eed;
+	in.rsdp = 0xf0000;
+	/* The kernel file where a front end would have read it: in RAM. */
+	memcpy(arena, buf, size);
+	map[3] = (struct mem_region){ SIM_BASE, SIM_BASE + EB_ALIGN_UP(size, EB_PAGE), MEM_BUSY, 1 };
+	in.map_count = 4;
+	in.kernel.addr = SIM_BASE;
+	in.kernel.size = size;
+	in.has_fb = 1;
+	in.fb = (struct plat_framebuffer){ 0xfd000000, 1024 * 768 * 4, 1024, 768, 1024, 4,
+					   ELFBOOT_PIXEL_BGR, 0, 0, 0 };
+	int rc = load_kernel(&in, &r);
+	if (rc) {
+		munmap(arena, ram);
+		return tool_error("%s: would fail at boot: %s", path, eb_last_error());
+	}
+	const struct elfboot_boot_info *bi = r.boot_info;
+	printf("  simulated load (%lu MiB of RAM%s):\n", (unsigned long)(ram >> 20),
+	       c->aslr ? "; aslr: one random layout of many" : "");
+	printf("    entry               0x%lx (image offset 0x%lx)\n", (unsigned long)r.entry,
+	       (unsigned long)bi->kernel_image_offset);
+	printf("    stack               0x%lx - 0x%lx (guard page below)\n",
+	       (unsigned long)bi->kernel_stack_bottom,
+	       (unsigned long)(bi->kernel_stack_bottom + bi->kernel_stack_len));
+	printf("    boot info           0x%lx\n", (unsigned long)r.boot_info_va);
+	printf("    framebuffer         0x%lx\n", (unsigned long)bi->framebuffer.buffer_start);
+	if (bi->physical_memory_offset.tag == ELFBOOT_SOME_TAG)
+		printf("    physical memory at  0x%lx\n", (unsigned long)bi->physical_memory_offset.value);
+	if (bi->recursive_index.tag == ELFBOOT_SOME_TAG)
+		printf("    recursive index     %u\n", bi->recursive_index.value);
+	printf("    page-table pages    %lu\n", (unsigned long)r.vmm.tables);
+	munmap(arena, ram);
+	return 0;
+}
+
 static int config_check(const char *path)
 {
 	uint64_t size;
@@ -234,13 +303,15 @@ static int config_check(const char *path)
 		return 1;
 	struct elf_image img;
 	struct eb_config c;
-	int rc = kernel_check(buf, size, &img, &c);
-	free(buf);
-	if (rc)
+	if (kernel_check(buf, size, &img, &c)) {
+		free(buf);
 		return tool_error("%s: %s", path, eb_last_error());
+	}
 	printf("%s: ok: %s kernel, %u PT_LOAD segments, %lu relocations, config %u bytes\n",
 	       path, img.pie ? "PIE" : "static", img.nseg, (unsigned long)img.rela_count, c.len);
-	return 0;
+	int rc = simulate_load(path, buf, size, &c, &img);
+	free(buf);
+	return rc;
 }
 
 static void usage(FILE *f)
@@ -263,7 +334,9 @@ static void usage(FILE *f)
 		"      Change the embedded config in place (validated as the loader will;\n"
 		"      keys as `config show` prints them, values dynamic|none|ADDR|N|true|false).\n"
 		"  elfboot config check KERNEL\n"
-		"      Run the loader's own checks (ELF and config) on the host.\n"
+		"      Run the loader's own checks (ELF and config) on the host, then its\n"
+		"      whole load on a simulated machine: what would fail at boot, or the\n"
+		"      layout the kernel would get.\n"
 		"  elfboot --version | --help\n"
 		"\n"
 		"The loader binaries are looked up in --loader-dir, $ELFBOOT_LOADER_DIR,\n"

@@ -42,6 +42,10 @@ else
 	echo "FAIL tool: config show --json ($(tail -1 "$tmp/err"))"
 fi
 t_ok "config check good kernel" "$E" config check "$K/k_pie"
+t_grep "config check simulates the load (PIE offset)" "entry *0x[0-9a-f]* (image offset 0x8000000000)" "$tmp/out"
+t_ok "config check: physmem + recursive" "$E" config check "$K/k_physmem"
+t_grep "config check shows the recursive index" "recursive index" "$tmp/out"
+t_err "config check: a clash found only by loading" "would fail at boot: map: kernel stack guard page at 0xffffffff80000000 is already mapped" "$E" config check "$K/k_stackclash"
 t_err "config check: no config" "kernel has no .bootloader-config section" "$E" config check "$K/k_noconfig"
 t_err "config check: bad relocation" "has type 1; only R_X86_64_RELATIVE" "$E" config check "$K/k_badreloc"
 t_err "config check: bad config byte" "kernel_stack at .bootloader-config+31: byte 0x02" "$E" config check "$K/k_badconfig"
