@@ -13,7 +13,7 @@ GNUEFI_LIB ?= /usr/lib
 GNUEFI_INC ?= /usr/include/efi
 
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
-              common/vmm.c common/vaspace.c common/load.c common/fmt.c
+              common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes

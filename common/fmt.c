@@ -129,6 +129,26 @@ void eb_printf(const char *fmt, ...)
 		plat_putc(*p);
 }
 
+static int log_level = 3; /* EB_LOG_INFO */
+
+void eb_set_log_level(int level)
+{
+	log_level = level;
+}
+
+void eb_log(int level, const char *fmt, ...)
+{
+	if (level > log_level)
+		return;
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	eb_vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (const char *p = line; *p; p++)
+		plat_putc(*p);
+}
+
 static char last_error[256];
 
 int eb_error(const char *fmt, ...)

@@ -260,6 +260,7 @@ int load_kernel(struct load_input *in, struct load_result *r)
 	if (load_kernel_image(r, &vs, &offset))
 		return EB_ERR;
 	bi.kernel_image_offset = offset;
+	bi._test_sentinel = in->test_sentinel;
 	bi.kernel_addr = kf->addr;
 	bi.kernel_len = kf->size;
 	r->entry = offset + r->img.entry;

@@ -19,6 +19,7 @@ static struct load_result result;
 
 __attribute__((noreturn)) static void fatal(void)
 {
+	plat_log_targets(1, 1); /* errors always reach screen and serial */
 	eb_printf("elfboot: error: %s\r\n", eb_last_error());
 	eb_printf("elfboot: halted.\r\n");
 	plat_halt();
@@ -59,9 +60,24 @@ void loader_main(void)
 	uint64_t t0 = cpu_rdtsc();
 	struct load_input in;
 	memset(&in, 0, sizeof in);
-	eb_printf("elfboot: loading kernel-x86_64\r\n");
 
-	int st = plat_read_file("kernel-x86_64", &in.kernel);
+	/* boot.json first: it sets the log level and can override the
+	 * framebuffer minimum.  A broken one is a warning, never a stop. */
+	struct eb_bootcfg bc;
+	struct plat_file bf;
+	bootcfg_default(&bc);
+	int st = plat_read_file("boot.json", &bf);
+	if (st == EB_OK && bootcfg_parse((const char *)(uintptr_t)bf.addr, bf.size, &bc))
+		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
+	else if (st == EB_ERR)
+		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
+	eb_set_log_level(bc.log_level);
+	plat_log_targets(bc.screen_logging, bc.serial_logging);
+	in.test_sentinel = bc.test_sentinel;
+	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",
+	       st == EB_OK ? "read" : "absent", bc.log_level);
+
+	st = plat_read_file("kernel-x86_64", &in.kernel);
 	if (st == EB_NOTFOUND)
 		eb_error("kernel file 'kernel-x86_64' not found at the root of the boot partition");
 	if (st != EB_OK)
@@ -71,22 +87,26 @@ void loader_main(void)
 	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg))
 		fatal();
 	char b1[24], b2[24];
-	eb_printf("elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
+	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
 		  cfg.version_major, cfg.version_minor, cfg.version_patch);
-	eb_printf("elfboot: stack %lu bytes at %s, boot info at %s\r\n", cfg.kernel_stack_size,
+	eb_log(EB_LOG_DEBUG, "elfboot: stack %lu bytes at %s, boot info at %s\r\n", cfg.kernel_stack_size,
 		  mapping_str(&cfg.kernel_stack, b1, sizeof b1),
 		  mapping_str(&cfg.boot_info, b2, sizeof b2));
 
 	uint64_t min_w = cfg.has_min_width ? cfg.min_width : 0;
 	uint64_t min_h = cfg.has_min_height ? cfg.min_height : 0;
+	if (bc.has_min_width)
+		min_w = bc.min_width;
+	if (bc.has_min_height)
+		min_h = bc.min_height;
 	in.has_fb = plat_set_video(min_w, min_h, &in.fb) == EB_OK;
 	if (in.has_fb)
-		eb_printf("elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
+		eb_log(EB_LOG_INFO, "elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
 			  in.fb.width, in.fb.height, in.fb.bytes_per_pixel, in.fb.stride,
 			  in.fb.phys);
 	else
-		eb_printf("elfboot: no framebuffer\r\n");
+		eb_log(EB_LOG_WARN, "elfboot: no framebuffer\r\n");
 
 	st = plat_read_file("ramdisk", &in.ramdisk);
 	if (st == EB_NOTFOUND)
@@ -94,7 +114,7 @@ void loader_main(void)
 	else if (st != EB_OK)
 		fatal();
 	else
-		eb_printf("elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
+		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
 			  in.ramdisk.addr);
 	in.rsdp = plat_rsdp();
 	in.has_1g = cpu_has_1g_pages();
@@ -107,10 +127,10 @@ void loader_main(void)
 	if (load_kernel(&in, &result))
 		fatal();
 	uint64_t t1 = cpu_rdtsc();
-	eb_printf("elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
+	eb_log(EB_LOG_DEBUG, "elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
 		  (t1 - t0) / 1000000);
-	eb_printf("elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n", result.entry,
+	eb_log(EB_LOG_INFO, "elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n", result.entry,
 		  result.stack_top, result.boot_info_va);
 	jump(&result);
 }

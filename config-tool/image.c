@@ -90,6 +90,19 @@ int image_build(const struct image_opts *o)
 	free(k);
 	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
 		return 1;
+	if (o->config_file && !o->unchecked) {
+		/* The loader would warn and use defaults; the tool refuses, since
+		 * the user is right here to fix it. */
+		uint64_t jsize;
+		uint8_t *json = read_file(o->config_file, &jsize);
+		if (!json)
+			return 1;
+		struct eb_bootcfg bc;
+		int bad = bootcfg_parse((const char *)json, jsize, &bc);
+		free(json);
+		if (bad)
+			return tool_error("%s: %s", o->config_file, eb_last_error());
+	}
 	char efi[4096], s1path[4096], s2path[4096];
 	const char *dir = loader_dir(o->loader_dir);
 	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
@@ -202,8 +215,9 @@ int image_build(const struct image_opts *o)
 	char *cpe[] = { "mcopy", "-i", target, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
 	char *cpk[] = { "mcopy", "-i", target, (char *)o->kernel, "::/kernel-x86_64", NULL };
 	char *cpr[] = { "mcopy", "-i", target, (char *)o->ramdisk, "::/ramdisk", NULL };
+	char *cpc[] = { "mcopy", "-i", target, (char *)o->config_file, "::/boot.json", NULL };
 	if (run(fmt) || (o->uefi && (run(mkd) || run(cpe))) || run(cpk) ||
-	    (o->ramdisk && run(cpr))) {
+	    (o->ramdisk && run(cpr)) || (o->config_file && run(cpc))) {
 		cleanup_tmp();
 		return 1;
 	}

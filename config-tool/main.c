@@ -30,6 +30,12 @@ void plat_putc(char c)
 	fputc(c, stderr);
 }
 
+void plat_log_targets(int screen, int serial)
+{
+	(void)screen;
+	(void)serial;
+}
+
 int tool_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -319,12 +325,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: elfboot <command> ...\n"
 		"\n"
-		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--fat-auto] [--loader-dir DIR]\n"
-		"                -o OUT.img KERNEL\n"
+		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--config-file boot.json]\n"
+		"                [--fat-auto] [--loader-dir DIR] -o OUT.img KERNEL\n"
 		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
 		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
 		"      partition, and an EFI System Partition holding EFI/BOOT/BOOTX64.EFI,\n"
-		"      kernel-x86_64 and (optionally) ramdisk.\n"
+		"      kernel-x86_64 and (optionally) ramdisk and boot.json (the runtime config:\n"
+		"      framebuffer minimum, log_level, frame_buffer_logging, serial_logging).\n"
 		"      The ESP is FAT32 (what firmware must read on a fixed disk); --fat-auto\n"
 		"      lets mtools pick FAT12/16 for small images.  --unchecked skips the\n"
 		"      kernel checks (to test the loader's own error paths).\n"
@@ -360,7 +367,7 @@ static int cmd_image(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
-			   !strcmp(a, "--loader-dir")) {
+			   !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file")) {
 			if (i + 1 >= argc)
 				return tool_error("image: %s needs an argument", a);
 			const char *v = argv[++i];
@@ -368,6 +375,8 @@ static int cmd_image(int argc, char **argv)
 				o.out = v;
 			else if (!strcmp(a, "--ramdisk"))
 				o.ramdisk = v;
+			else if (!strcmp(a, "--config-file"))
+				o.config_file = v;
 			else
 				o.loader_dir = v;
 		} else if (a[0] == '-' && a[1]) {

@@ -32,7 +32,7 @@ int config_set(const char *path, int nkv, char **kv);
 
 /* image.c */
 struct image_opts {
-	const char *kernel, *ramdisk, *out, *loader_dir;
+	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
 	int uefi, bios;
 	int unchecked; /* skip the kernel checks (to test the loader's own) */
 	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */

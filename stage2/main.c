@@ -25,6 +25,13 @@ static void *phys(uint64_t a)
 	return (void *)(uintptr_t)a;
 }
 static int have_com1, vga_text = 1;
+static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
+
+void plat_log_targets(int screen, int serial)
+{
+	log_screen = screen;
+	log_serial = serial;
+}
 static unsigned vga_row, vga_col;
 
 void bios_int(uint8_t n, struct bios_regs *r)
@@ -85,11 +92,13 @@ static unsigned tail_cur, tail_len;
 
 void plat_putc(char c)
 {
-	if (have_com1) {
+	if (have_com1 && log_serial) {
 		for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
 			;
 		outb(COM1, (uint8_t)c);
 	}
+	if (!log_screen)
+		return;
 	if (vga_text) {
 		vga_putc(c);
 	} else if (c == '\n') {
@@ -183,7 +192,7 @@ static int memory_map(void)
 	int st = e820();
 	if (st != EB_NOTFOUND)
 		return st;
-	eb_printf("elfboot: no E820; using E801/88h\r\n");
+	eb_log(EB_LOG_WARN, "elfboot: no E820; using E801/88h\r\n");
 	struct bios_regs r = { 0 };
 	bios_int(0x12, &r);
 	add_region(0, (uint64_t)(r.eax & 0xffff) * 1024, 1);
@@ -336,7 +345,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	r.edi = (uint32_t)(uintptr_t)info;
 	bios_int(0x10, &r);
 	if ((r.eax & 0xffff) != 0x004f || memcmp(info, "VESA", 4) != 0) {
-		eb_printf("elfboot: no VBE; booting without a framebuffer\r\n");
+		eb_log(EB_LOG_WARN, "elfboot: no VBE; booting without a framebuffer\r\n");
 		return EB_NOTFOUND;
 	}
 	uint16_t version = (uint16_t)(info[4] | info[5] << 8);
@@ -382,14 +391,14 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	}
 	if (best == 0xffff) {
 		if (min_w || min_h)
-			eb_printf("elfboot: warning: no VBE mode of at least %lux%lu; using the "
+			eb_log(EB_LOG_WARN, "elfboot: warning: no VBE mode of at least %lux%lu; using the "
 				  "largest\r\n", min_w, min_h);
 		best = largest;
 	}
 	(void)bw;
 	(void)bh;
 	if (best == 0xffff) {
-		eb_printf("elfboot: no linear-framebuffer VBE mode; booting without one\r\n");
+		eb_log(EB_LOG_WARN, "elfboot: no linear-framebuffer VBE mode; booting without one\r\n");
 		return EB_NOTFOUND;
 	}
 	memset(mi, 0, 256);
@@ -403,7 +412,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	r.ebx = best | 0x4000; /* linear framebuffer */
 	bios_int(0x10, &r);
 	if ((r.eax & 0xffff) != 0x004f) {
-		eb_printf("elfboot: warning: VBE mode 0x%x refused (0x%x); no framebuffer\r\n", best,
+		eb_log(EB_LOG_WARN, "elfboot: warning: VBE mode 0x%x refused (0x%x); no framebuffer\r\n", best,
 			  r.eax & 0xffff);
 		return EB_NOTFOUND;
 	}
@@ -484,6 +493,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 
 __attribute__((noreturn)) static void stop(void)
 {
+	plat_log_targets(1, 1);
 	eb_printf("elfboot: error: %s\r\nelfboot: halted.\r\n", eb_last_error());
 	plat_halt();
 }
@@ -494,7 +504,7 @@ void stage2_main(uint32_t boot_drive)
 	com1_init();
 	for (unsigned i = 0; i < 80 * 25; i++)
 		((volatile uint16_t *)phys(0xb8000))[i] = 0x0720;
-	eb_printf("elfboot: BIOS stage2, boot drive 0x%x\r\n", drive);
+	eb_log(EB_LOG_DEBUG, "elfboot: BIOS stage2, boot drive 0x%x\r\n", drive);
 	if (memory_map() || fat_mount())
 		stop();
 	loader_main();

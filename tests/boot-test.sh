@@ -6,7 +6,8 @@
 # EXPECT: pass (the kernel exits PASS), fail (the kernel must report FAIL:
 # a failing kernel is detected), aslr (boots twice, both pass, and the
 # "ktest: aslr layout" lines differ) or error (the loader halts with an
-# error line matching TEXT, a regex).  Prints "PASS mode/name" or
+# error line matching TEXT, a regex).  For pass/fail, a TEXT other than "-"
+# must appear in the serial log, or with a leading "!" must not.  Prints "PASS mode/name" or
 # "FAIL mode/name (why)" per mode; serial logs go to BUILD/logs/.
 # Names ending in a hook (-missing-kernel, -fat-loop, -stage2-damaged) damage
 # the image first (tests/damage.py).
@@ -53,7 +54,16 @@ for m in $(echo "$modes" | tr , ' '); do
 	fi
 	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	case "$expect:$rc" in
-	pass:0|fail:1) echo "PASS $m/$name (${secs}s)"; continue ;;
+	pass:0|fail:1)
+		# TEXT must appear in the log; !TEXT must not.
+		if [ "$text" = - ] || { [ "${text#!}" = "$text" ] && grep -qaE -- "$text" "$log"; } ||
+		   { [ "${text#!}" != "$text" ] && ! grep -qaE -- "${text#!}" "$log"; }; then
+			echo "PASS $m/$name (${secs}s)"
+			continue
+		fi
+		echo "FAIL $m/$name (passed, but /$text/ is not in the log)"
+		status=1
+		continue ;;
 	error:2)
 		if grep -qE -- "$text" "$log"; then
 			echo "PASS $m/$name (${secs}s)"

@@ -82,6 +82,10 @@ physmem-gcc-O0 $both 256M $B/kernels/k_physmem_O0 pass -
 pie-clang-O0 $both 256M $B/kernels/k_pie_clang_O0 pass -
 aslr-two-boots-differ $both 256M $B/kernels/k_aslr aslr -
 should-panic $both 256M $B/kernels/k_panic fail -
+boot-json-sentinel $both 256M $B/kernels/k_sentinel pass elfboot:.boot.json.read,.log.level.4 --config-file $B/boot-good.json
+boot-json-absent $both 256M $B/kernels/k_default pass elfboot:.jumping.to
+boot-json-malformed $both 256M $B/kernels/k_default pass warning:.boot.json:.*at.byte.*using.the.defaults --config-file $B/boot-bad.json
+boot-json-quiet $both 256M $B/kernels/k_default pass !elfboot:.(kernel|jumping) --config-file $B/boot-quiet.json
 no-config $both 256M $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
 bad-reloc $both 256M $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
 bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config.31:.byte.0x02

@@ -40,7 +40,8 @@ KLIB_SRC := tests/kernels/ktest.c tests/kernels/kcheck.c common/fmt.c common/str
 TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfig:static \
                 k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static k_exit:static \
                 k_higher:static k_stack:static k_stack_big:static k_stack_fixed:static \
-                k_wrusable:static k_aslr:pie k_panic:static k_old124:static k_old115:static
+                k_wrusable:static k_aslr:pie k_panic:static k_old124:static k_old115:static \
+                k_sentinel:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
@@ -91,6 +92,17 @@ $(B)/ramdisk256.bin: tests/mkpattern.py
 	python3 tests/mkpattern.py $@ 268435456 --header
 KERNEL_BINS += $(B)/ramdisk.bin $(B)/ramdisk256.bin
 
+# boot.json files: one the sentinel kernel checks, one malformed, one that
+# silences the loader's info lines.
+$(B)/boot-good.json:
+	@mkdir -p $(dir $@)
+	printf '{ "frame_buffer": { "minimum_framebuffer_height": 1024, "minimum_framebuffer_width": 1280 },\n  "log_level": "Debug", "_test_sentinel": %s }\n' 18369614221190020847 > $@
+$(B)/boot-bad.json:
+	printf '{ "log_level": "Info", "_test_sentinel": 5' > $@
+$(B)/boot-quiet.json:
+	printf '{ "log_level": "Error" }' > $@
+KERNEL_BINS += $(B)/boot-good.json $(B)/boot-bad.json $(B)/boot-quiet.json
+
 # A kernel with 64 MiB of initialised data.
 $(B)/blob64.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
@@ -107,7 +119,7 @@ KERNEL_BINS += $(B)/kernels/k_bigdata
 kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
 
 # ---------------------------------------------------------------- unit tests
-UNIT_TESTS := test_config test_elf test_memmap test_vmm test_load test_header
+UNIT_TESTS := test_config test_elf test_memmap test_vmm test_load test_header test_bootcfg
 UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h tests/unit/arena.h tests/unit/stub_platform.c $(wildcard common/include/*.h)
 
 $(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)

@@ -107,6 +107,13 @@ else
 fi
 t_err "image: bad kernel refused with the loader's message" "kernel has no .bootloader-config section" "$E" image -o "$tmp/bad.img" "$K/k_noconfig"
 t_err "image: missing ramdisk" "ramdisk '$tmp/none'" "$E" image -o "$tmp/bad.img" --ramdisk "$tmp/none" "$K/k_default"
+t_err "image: malformed boot.json refused" "boot.json: expected '}' at byte 42" "$E" image -o "$tmp/bad.img" --config-file "$B/boot-bad.json" "$K/k_default"
+t_ok "image with boot.json" "$E" image -o "$tmp/cfg.img" --config-file "$B/boot-good.json" "$K/k_sentinel"
+if mcopy -i "$tmp/cfg.img@@1M" ::/boot.json "$tmp/j" && cmp -s "$tmp/j" "$B/boot-good.json"; then
+	echo "PASS tool: image holds boot.json"
+else
+	echo "FAIL tool: boot.json missing from the image"
+fi
 t_err "image: no -o" "no output given" "$E" image "$K/k_default"
 t_err "image: no kernel" "no KERNEL given" "$E" image -o "$tmp/bad.img"
 t_err "image: unknown option" "unknown option '--frob'" "$E" image --frob -o "$tmp/bad.img" "$K/k_default"

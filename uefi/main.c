@@ -21,6 +21,13 @@ static EFI_BOOT_SERVICES *bs;
 static int exited;     /* boot services are gone: serial only */
 static int have_com1;
 static int conout_on_serial; /* the firmware console already mirrors to a UART */
+static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
+
+void plat_log_targets(int screen, int serial)
+{
+	log_screen = screen;
+	log_serial = serial;
+}
 
 static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
@@ -72,9 +79,9 @@ static void conout_flush(void)
 
 void plat_putc(char c)
 {
-	if (exited || !conout_on_serial)
+	if (log_serial && (exited || !conout_on_serial))
 		com1_putc(c);
-	if (exited)
+	if (exited || !log_screen)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
 	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
@@ -213,7 +220,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 	EFI_STATUS s = uefi_call_wrapper(bs->LocateProtocol, 3, &gop_guid, NULL, (void **)&gop);
 	if (EFI_ERROR(s) || !gop || !gop->Mode) {
-		eb_printf("elfboot: no GOP (status 0x%lx)\r\n", (uint64_t)s);
+		eb_log(EB_LOG_WARN, "elfboot: no GOP (status 0x%lx)\r\n", (uint64_t)s);
 		return EB_NOTFOUND;
 	}
 	uint32_t cur = gop->Mode->Mode, best = cur;
@@ -234,18 +241,18 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 			}
 		}
 		if (!found)
-			eb_printf("elfboot: warning: no video mode of at least %lux%lu; keeping "
+			eb_log(EB_LOG_WARN, "elfboot: warning: no video mode of at least %lux%lu; keeping "
 				  "the current one\r\n", min_w, min_h);
 		else if (best != cur) {
 			s = uefi_call_wrapper(gop->SetMode, 2, gop, best);
 			if (EFI_ERROR(s))
-				eb_printf("elfboot: warning: setting video mode %u failed (status "
+				eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u failed (status "
 					  "0x%lx); keeping the current one\r\n", best, (uint64_t)s);
 		}
 	}
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
 	if (!mi || !mode_usable(mi) || !gop->Mode->FrameBufferBase) {
-		eb_printf("elfboot: current video mode has no linear framebuffer\r\n");
+		eb_log(EB_LOG_WARN, "elfboot: current video mode has no linear framebuffer\r\n");
 		return EB_NOTFOUND;
 	}
 	memset(out, 0, sizeof *out);
@@ -274,7 +281,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	}
 	out->byte_len = out->stride * out->height * out->bytes_per_pixel;
 	if (gop->Mode->FrameBufferSize && gop->Mode->FrameBufferSize < out->byte_len) {
-		eb_printf("elfboot: warning: GOP framebuffer size %lu < stride*height; not "
+		eb_log(EB_LOG_WARN, "elfboot: warning: GOP framebuffer size %lu < stride*height; not "
 			  "using it\r\n", (uint64_t)gop->Mode->FrameBufferSize);
 		return EB_NOTFOUND;
 	}
@@ -298,7 +305,7 @@ uint64_t plat_rsdp(void)
 	}
 	uint64_t r = v2 ? v2 : v1;
 	if (r && memcmp((const void *)(uintptr_t)r, "RSD PTR ", 8) != 0) {
-		eb_printf("elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
+		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
 		return 0;
 	}
 	return r;

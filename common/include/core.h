@@ -31,6 +31,9 @@ int eb_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int eb_snprintf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void eb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints only when `level` is within the boot.json log_level (default Info). */
+void eb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void eb_set_log_level(int level);
 /* Records the message for eb_last_error() and returns EB_ERR. */
 int eb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *eb_last_error(void);
@@ -79,6 +82,27 @@ int config_parse(const uint8_t *data, uint64_t len, struct eb_config *out);
 void config_default(struct eb_config *c);
 /* Serialises to the 133-byte form; returns the length written. */
 uint32_t config_serialize(const struct eb_config *c, uint8_t out[ELFBOOT_CONFIG_LEN]);
+
+/* ---- bootcfg.c: boot.json, the runtime config file ---- */
+#define EB_LOG_OFF 0
+#define EB_LOG_ERROR 1
+#define EB_LOG_WARN 2
+#define EB_LOG_INFO 3
+#define EB_LOG_DEBUG 4
+#define EB_LOG_TRACE 5
+
+struct eb_bootcfg {
+	uint8_t has_min_height, has_min_width;
+	uint64_t min_height, min_width;
+	uint8_t log_level;        /* EB_LOG_*, default Info */
+	uint8_t screen_logging;   /* frame_buffer_logging, default true */
+	uint8_t serial_logging;   /* default true */
+	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
+};
+
+void bootcfg_default(struct eb_bootcfg *c);
+/* Parses boot.json; on any error *c holds the defaults and EB_ERR says why. */
+int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c);
 
 /* ---- elf.c ---- */
 struct elf_segment {
@@ -202,6 +226,7 @@ struct load_input {
 	uint64_t alloc_max;         /* frames the core may use lie below this */
 	int has_1g;
 	uint64_t seed;              /* ASLR entropy */
+	uint64_t test_sentinel;     /* from boot.json */
 };
 
 struct load_result {

@@ -59,6 +59,9 @@ struct plat_file {
 
 /* The front end's console: screen (while the firmware allows) and COM1. */
 void plat_putc(char c);
+/* Which of the two plat_putc writes to (boot.json's frame_buffer_logging
+ * and serial_logging); errors switch both back on before printing. */
+void plat_log_targets(int screen, int serial);
 
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);

@@ -19,6 +19,12 @@ void plat_putc(char c)
 }
 #endif
 
+void plat_log_targets(int screen, int serial)
+{
+	(void)screen;
+	(void)serial;
+}
+
 int plat_read_file(const char *name, struct plat_file *out)
 {
 	(void)name;
