@@ -63,6 +63,11 @@ pie-clang-lld $both 256M $B/kernels/k_pie_clang pass -
 physmem-clang-lld $both 256M $B/kernels/k_physmem_clang pass -
 kernel-base $both 256M $B/kernels/k_base pass -
 ramdisk $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
+ramdisk-16m $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk16.bin
+fixed-mappings $both 256M $B/kernels/k_fixedmaps pass - --ramdisk $B/ramdisk.bin
+default-gcc-O0 $both 256M $B/kernels/k_default_O0 pass -
+default-clang-lld $both 256M $B/kernels/k_default_clang pass -
+higher-half-clang-lld $both 256M $B/kernels/k_higher_clang pass -
 ramdisk-256m $both 512M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk256.bin
 ramdisk-256m-fat16 bios 512M $B/kernels/k_ramdisk pass - --fat-auto --ramdisk $B/ramdisk256.bin
 fb-1024x768 $both 256M $B/kernels/k_fbmin pass -

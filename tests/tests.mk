@@ -41,7 +41,7 @@ TEST_KERNELS := k_default:static k_physmem:static k_pie:pie k_base:pie k_noconfi
                 k_ramdisk:static k_fbmin:static k_fbbig:static k_bigmem:static k_exit:static \
                 k_higher:static k_stack:static k_stack_big:static k_stack_fixed:static \
                 k_wrusable:static k_aslr:pie k_panic:static k_old124:static k_old115:static \
-                k_sentinel:static
+                k_sentinel:static k_fixedmaps:static
 
 define kflavour
 $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
@@ -63,6 +63,9 @@ $(eval $(call kernel,k_physmem,static-clang,k_physmem_clang))
 $(eval $(call kernel,k_physmem,static-O0,k_physmem_O0))
 $(eval $(call kernel,k_pie,pie-clang-O0,k_pie_clang_O0))
 $(eval $(call kernel,k_default,static-lto,k_default_lto))
+$(eval $(call kernel,k_default,static-O0,k_default_O0))
+$(eval $(call kernel,k_default,static-clang,k_default_clang))
+$(eval $(call kernel,k_higher,static-clang,k_higher_clang))
 
 # Malformed kernels for the loader's error paths, patched from good ones.
 $(B)/kpatch: tests/tools/kpatch.c $(COMMON_SRC) $(wildcard common/include/*.h)
@@ -87,10 +90,13 @@ KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_t
 $(B)/ramdisk.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
 	python3 tests/mkpattern.py $@ 1048699 --header
+$(B)/ramdisk16.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ 16777216 --header
 $(B)/ramdisk256.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
 	python3 tests/mkpattern.py $@ 268435456 --header
-KERNEL_BINS += $(B)/ramdisk.bin $(B)/ramdisk256.bin
+KERNEL_BINS += $(B)/ramdisk.bin $(B)/ramdisk16.bin $(B)/ramdisk256.bin
 
 # boot.json files: one the sentinel kernel checks, one malformed, one that
 # silences the loader's info lines.

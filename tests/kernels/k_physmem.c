@@ -128,6 +128,27 @@ void kmain(struct elfboot_boot_info *bi)
 	for (int i = 0; i < 512; i++)
 		CHECK_EQ(via_rec[i], via_off[i]);
 
+	/* Editing through the recursive entry: point data_var's page-table
+	 * entry at rodata_var's frame, flush, read, and put it back. */
+	uint64_t dva = (uint64_t)(uintptr_t)&data_var, rpa;
+	CHECK(ktest_translate(off, (uint64_t)(uintptr_t)&rodata_var, &rpa, &fl));
+	uint64_t pte_va = idx << 39 | ((dva >> 39) & 511) << 30 | ((dva >> 30) & 511) << 21 |
+			  ((dva >> 21) & 511) << 12 | ((dva >> 12) & 511) << 3;
+	if (idx >= 256)
+		pte_va |= 0xffff000000000000ull;
+	volatile uint64_t *pte = (volatile uint64_t *)(uintptr_t)pte_va;
+	uint64_t dpa;
+	CHECK(ktest_translate(off, dva, &dpa, &fl));
+	CHECK_EQ(*pte & PTE_ADDR, dpa & PTE_ADDR); /* the walk and the recursive view agree */
+	uint64_t saved = *pte;
+	*pte = (saved & ~PTE_ADDR) | (rpa & PTE_ADDR);
+	__asm__ volatile("invlpg (%0)" : : "r"(dva) : "memory");
+	uint64_t alias = *(volatile uint64_t *)(uintptr_t)((dva & ~0xfffull) | (rpa & 0xfff));
+	*pte = saved;
+	__asm__ volatile("invlpg (%0)" : : "r"(dva) : "memory");
+	CHECK_EQ(alias, 0x5678);
+	CHECK_EQ(data_var, 0x1234);
+
 	walk_tables(cr3, 4, (unsigned)idx);
 	kprintf("ktest: %u page tables, all in Bootloader memory\n", tables_seen);
 	kexit(1);
