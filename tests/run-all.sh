@@ -73,6 +73,7 @@ ramdisk-256m-fat16 bios 512M $B/kernels/k_ramdisk pass - --fat-auto --ramdisk $B
 fb-1024x768 $both 256M $B/kernels/k_fbmin pass -
 fb-1280x1024 $both 256M $B/kernels/k_fbbig pass -
 mem-5g $both 5G $B/kernels/k_bigmem pass -
+mem-64m $both 64M $B/kernels/k_default pass -
 data-64m $both 256M $B/kernels/k_bigdata pass -
 example $both 256M $B/examples/hello pass -
 higher-half $both 256M $B/kernels/k_higher pass -
