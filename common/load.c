@@ -126,6 +126,8 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 		}
 	}
 	va_mark(vs, *offset + img->vmin, img->vmax - img->vmin);
+	r->image_lo = *offset + img->vmin;
+	r->image_hi = *offset + img->vmax;
 	for (uint32_t i = 0; i < img->nseg; i++)
 		if (load_segment(r, &img->seg[i], *offset))
 			return EB_ERR;
@@ -218,15 +220,47 @@ static int place_trampoline(struct load_result *r, struct va_slots *vs)
 			va_mark(vs, pa, EB_PAGE);
 			return EB_OK;
 		}
-		/* Collides with the kernel: look higher up. */
-		r->fa.min_addr = pa + (2ull << 20);
+		/* Collides with the kernel: look past it. */
+		r->fa.min_addr = pa + EB_PAGE;
+		if (pa >= r->image_lo && pa < r->image_hi)
+			r->fa.min_addr = r->image_hi;
 	}
 	r->fa.min_addr = saved_min;
 	return eb_error("map: no free identity-mapped page for the hand-off code (the kernel "
 			"occupies the low virtual addresses of all RAM)");
 }
 
-int load_kernel(struct load_input *in, struct load_result *r)
+uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
+		       const struct eb_config *cfg)
+{
+	uint64_t pages = 16 /* hand-off page and its retries */, tables = 16;
+	for (uint32_t i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t n = (EB_ALIGN_UP(s->vaddr + s->memsz, EB_PAGE) -
+			      EB_ALIGN_DOWN(s->vaddr, EB_PAGE)) / EB_PAGE;
+		pages += n;
+		tables += n / 512 + 3;
+	}
+	uint64_t n = EB_ALIGN_UP(cfg->kernel_stack_size, EB_PAGE) / EB_PAGE;
+	pages += n;
+	tables += n / 512 + 3;
+	if (in->has_fb)
+		tables += in->fb.byte_len / EB_PAGE / 512 + 4;
+	if (in->ramdisk.size)
+		tables += in->ramdisk.size / EB_PAGE / 512 + 4;
+	uint64_t top = 4ull << 30;
+	for (uint32_t i = 0; i < in->map_count; i++)
+		if (in->map[i].end > top)
+			top = in->map[i].end;
+	if (cfg->has_physical_memory)
+		tables += (top >> 30) + 4; /* one 2 MiB-page directory per GiB at worst */
+	uint64_t cap = in->map_count + 2 * FA_MAX_RECORDS + 16;
+	pages += (BOOT_INFO_SIZE + cap * sizeof(struct elfboot_memory_region)) / EB_PAGE + 1;
+	pages += tables + 64;
+	return (pages + pages / 8) * EB_PAGE;
+}
+
+int load_prepare(struct load_input *in, struct load_result *r)
 {
 	memset(r, 0, sizeof *r);
 	const struct plat_file *kf = &in->kernel;
@@ -241,36 +275,43 @@ int load_kernel(struct load_input *in, struct load_result *r)
 			EB_ALIGN_DOWN(in->ramdisk.addr, EB_PAGE),
 			EB_ALIGN_UP(in->ramdisk.addr + in->ramdisk.size, EB_PAGE), MEM_BOOTLOADER))
 		return EB_ERR;
-	fa_init(&r->fa, in->map, in->map_count, 1ull << 20, in->alloc_max);
+	if (in->pool_size) {
+		/* Frames come only from the pool the front end reserved. */
+		r->pool.start = in->pool_addr;
+		r->pool.end = in->pool_addr + in->pool_size;
+		r->pool.kind = MEM_FREE;
+		fa_init(&r->fa, &r->pool, 1, 1ull << 20, in->alloc_max);
+	} else {
+		fa_init(&r->fa, in->map, in->map_count, 1ull << 20, in->alloc_max);
+	}
 	if (vmm_init(&r->vmm, &r->fa, in->has_1g))
 		return EB_ERR;
 	struct va_slots vs;
 	va_slots_init(&vs, &r->cfg, in->seed);
 
-	/* BootInfo is filled in a local copy and stored last. */
-	static struct elfboot_boot_info bi;
-	memset(&bi, 0, sizeof bi);
-	bi.api_version.major = ELFBOOT_API_MAJOR;
-	bi.api_version.minor = ELFBOOT_API_MINOR;
-	bi.api_version.patch = ELFBOOT_API_PATCH;
-	bi.framebuffer.tag = bi.physical_memory_offset.tag = bi.recursive_index.tag =
-		bi.rsdp_addr.tag = bi.tls_template.tag = bi.ramdisk_addr.tag = ELFBOOT_NONE_TAG;
+	/* BootInfo is filled in r->bi and copied into place by load_finish. */
+	struct elfboot_boot_info *bi = &r->bi;
+	bi->api_version.major = ELFBOOT_API_MAJOR;
+	bi->api_version.minor = ELFBOOT_API_MINOR;
+	bi->api_version.patch = ELFBOOT_API_PATCH;
+	bi->framebuffer.tag = bi->physical_memory_offset.tag = bi->recursive_index.tag =
+		bi->rsdp_addr.tag = bi->tls_template.tag = bi->ramdisk_addr.tag = ELFBOOT_NONE_TAG;
 
 	uint64_t offset;
 	if (load_kernel_image(r, &vs, &offset))
 		return EB_ERR;
-	bi.kernel_image_offset = offset;
-	bi._test_sentinel = in->test_sentinel;
-	bi.kernel_addr = kf->addr;
-	bi.kernel_len = kf->size;
+	bi->kernel_image_offset = offset;
+	bi->_test_sentinel = in->test_sentinel;
+	bi->kernel_addr = kf->addr;
+	bi->kernel_len = kf->size;
 	r->entry = offset + r->img.entry;
 	if (r->img.has_tls) {
-		bi.tls_template.tag = ELFBOOT_SOME_TAG;
-		bi.tls_template.tls.start_addr = offset + r->img.tls_vaddr;
-		bi.tls_template.tls.file_size = r->img.tls_filesz;
-		bi.tls_template.tls.mem_size = r->img.tls_memsz;
+		bi->tls_template.tag = ELFBOOT_SOME_TAG;
+		bi->tls_template.tls.start_addr = offset + r->img.tls_vaddr;
+		bi->tls_template.tls.file_size = r->img.tls_filesz;
+		bi->tls_template.tls.mem_size = r->img.tls_memsz;
 	}
-	if (map_stack(r, &vs, &bi))
+	if (map_stack(r, &vs, bi))
 		return EB_ERR;
 	if (in->has_fb) {
 		const struct plat_framebuffer *fb = &in->fb;
@@ -278,9 +319,9 @@ int load_kernel(struct load_input *in, struct load_result *r)
 		if (map_phys(r, &vs, &r->cfg.framebuffer, fb->phys, fb->byte_len, "framebuffer",
 			     &va))
 			return EB_ERR;
-		bi.framebuffer.tag = ELFBOOT_SOME_TAG;
-		bi.framebuffer.buffer_start = va;
-		struct elfboot_framebuffer_info *fi = &bi.framebuffer.info;
+		bi->framebuffer.tag = ELFBOOT_SOME_TAG;
+		bi->framebuffer.buffer_start = va;
+		struct elfboot_framebuffer_info *fi = &bi->framebuffer.info;
 		fi->byte_len = fb->byte_len;
 		fi->width = fb->width;
 		fi->height = fb->height;
@@ -298,57 +339,73 @@ int load_kernel(struct load_input *in, struct load_result *r)
 		if (map_phys(r, &vs, &r->cfg.ramdisk_memory, in->ramdisk.addr, in->ramdisk.size,
 			     "ramdisk", &va))
 			return EB_ERR;
-		bi.ramdisk_addr.tag = ELFBOOT_SOME_TAG;
-		bi.ramdisk_addr.value = va;
-		bi.ramdisk_len = in->ramdisk.size;
+		bi->ramdisk_addr.tag = ELFBOOT_SOME_TAG;
+		bi->ramdisk_addr.value = va;
+		bi->ramdisk_len = in->ramdisk.size;
 	}
-	if (r->cfg.has_physical_memory && map_physical_memory(r, &vs, in, &bi))
+	if (r->cfg.has_physical_memory && map_physical_memory(r, &vs, in, bi))
 		return EB_ERR;
 	if (in->rsdp) {
-		bi.rsdp_addr.tag = ELFBOOT_SOME_TAG;
-		bi.rsdp_addr.value = in->rsdp;
+		bi->rsdp_addr.tag = ELFBOOT_SOME_TAG;
+		bi->rsdp_addr.value = in->rsdp;
 	}
 
 	/* BootInfo and the region array share one mapping.  Each allocation
-	 * record can split one region in three, hence the room. */
+	 * record can split one region in three, and the final map may differ
+	 * a little from this one, hence the room. */
 	int now = memmap_export(in->map, in->map_count, in->fw, 0, 0x7fffffff);
-	uint32_t cap = (uint32_t)now + 2 * FA_MAX_RECORDS + 8;
-	uint64_t bytes = BOOT_INFO_SIZE + (uint64_t)cap * sizeof(struct elfboot_memory_region);
-	uint64_t bi_pa, bi_va;
-	if (fa_alloc(&r->fa, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, EB_PAGE, &bi_pa))
-		return EB_ERR;
-	memset((void *)(uintptr_t)bi_pa, 0, EB_ALIGN_UP(bytes, EB_PAGE));
-	if (map_phys(r, &vs, &r->cfg.boot_info, bi_pa, bytes, "boot info", &bi_va))
+	r->bi_cap = (uint32_t)now + 2 * FA_MAX_RECORDS + 16;
+	uint64_t bytes = BOOT_INFO_SIZE + (uint64_t)r->bi_cap * sizeof(struct elfboot_memory_region);
+	if (fa_alloc(&r->fa, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, EB_PAGE, &r->bi_pa))
+		return eb_error("load: boot info: %s", eb_last_error());
+	memset((void *)(uintptr_t)r->bi_pa, 0, EB_ALIGN_UP(bytes, EB_PAGE));
+	if (map_phys(r, &vs, &r->cfg.boot_info, r->bi_pa, bytes, "boot info", &r->boot_info_va))
 		return EB_ERR;
 	if (place_trampoline(r, &vs))
 		return EB_ERR;
 	/* Last: every fixed mapping is in place, so a clash with the recursive
 	 * slot is seen (an entry there already) rather than walked into. */
-	if (r->cfg.has_recursive && map_recursive(r, &vs, &bi))
+	if (r->cfg.has_recursive && map_recursive(r, &vs, bi))
 		return EB_ERR;
+	r->cr3 = r->vmm.pml4;
+	return EB_OK;
+}
 
-	/* No allocation after this point: publish every record as Bootloader. */
-	for (uint32_t i = 0; i < r->fa.nrec; i++) {
-		if (in->map_count >= in->map_cap)
-			return eb_error("memory map: full while recording allocations");
-		struct mem_region *m = &in->map[in->map_count++];
-		m->start = r->fa.rec[i].start;
-		m->end = r->fa.rec[i].end;
-		m->kind = MEM_BOOTLOADER;
-		m->fw_type = 0;
-	}
+int load_finish(struct load_input *in, struct load_result *r)
+{
+	const struct plat_file *kf = &in->kernel;
+	/* The final map: kernel file, ramdisk and every allocation record are
+	 * Bootloader memory; nothing is allocated any more. */
+	uint32_t extra = 2 + r->fa.nrec;
+	if (in->map_count + extra > in->map_cap)
+		return eb_error("memory map: %u entries, room for %u", in->map_count + extra,
+				in->map_cap);
+	struct mem_region *m = &in->map[in->map_count];
+	m[0] = (struct mem_region){ EB_ALIGN_DOWN(kf->addr, EB_PAGE),
+				    EB_ALIGN_UP(kf->addr + kf->size, EB_PAGE), MEM_BOOTLOADER, 0 };
+	m[1] = (struct mem_region){ EB_ALIGN_DOWN(in->ramdisk.addr, EB_PAGE),
+				    EB_ALIGN_UP(in->ramdisk.addr + in->ramdisk.size, EB_PAGE),
+				    MEM_BOOTLOADER, 0 };
+	for (uint32_t i = 0; i < r->fa.nrec; i++)
+		m[2 + i] = (struct mem_region){ r->fa.rec[i].start, r->fa.rec[i].end, MEM_BOOTLOADER, 0 };
+	in->map_count += extra;
 	if (memmap_normalize(in->map, &in->map_count, in->map_cap))
 		return EB_ERR;
 	struct elfboot_memory_region *regions =
-		(struct elfboot_memory_region *)(uintptr_t)(bi_pa + BOOT_INFO_SIZE);
-	int n = memmap_export(in->map, in->map_count, in->fw, regions, cap);
+		(struct elfboot_memory_region *)(uintptr_t)(r->bi_pa + BOOT_INFO_SIZE);
+	int n = memmap_export(in->map, in->map_count, in->fw, regions, r->bi_cap);
 	if (n < 0)
-		return eb_error("memory map: more than %u regions for BootInfo", cap);
-	bi.memory_regions = bi_va + BOOT_INFO_SIZE;
-	bi.memory_regions_len = (uint64_t)n;
-	r->boot_info = (struct elfboot_boot_info *)(uintptr_t)bi_pa;
-	memcpy(r->boot_info, &bi, sizeof bi);
-	r->boot_info_va = bi_va;
-	r->cr3 = r->vmm.pml4;
+		return eb_error("memory map: more than %u regions for BootInfo", r->bi_cap);
+	r->bi.memory_regions = r->boot_info_va + BOOT_INFO_SIZE;
+	r->bi.memory_regions_len = (uint64_t)n;
+	r->boot_info = (struct elfboot_boot_info *)(uintptr_t)r->bi_pa;
+	memcpy(r->boot_info, &r->bi, sizeof r->bi);
 	return EB_OK;
+}
+
+int load_kernel(struct load_input *in, struct load_result *r)
+{
+	if (load_prepare(in, r))
+		return EB_ERR;
+	return load_finish(in, r);
 }

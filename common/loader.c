@@ -122,15 +122,28 @@ void loader_main(void)
 	in.alloc_max = plat_alloc_limit();
 	in.map = fw_map;
 	in.map_cap = MAP_CAP;
-	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw))
+
+	/* Everything that can fail happens while the firmware still runs, so
+	 * an error reaches the screen: the kernel's world is built in a pool
+	 * the firmware reserved for us. */
+	if (plat_memory_map(fw_map, MAP_CAP, &in.map_count, &in.fw))
 		fatal();
-	if (load_kernel(&in, &result))
+	uint64_t need = load_estimate(&in, &img, &cfg);
+	st = plat_reserve(need, &in.pool_addr);
+	if (st == EB_OK)
+		in.pool_size = need;
+	else if (st != EB_NOTFOUND)
+		fatal();
+	if (load_prepare(&in, &result))
+		fatal();
+	eb_log(EB_LOG_INFO, "elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n",
+	       result.entry, result.stack_top, result.boot_info_va);
+	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw) ||
+	    load_finish(&in, &result))
 		fatal();
 	uint64_t t1 = cpu_rdtsc();
 	eb_log(EB_LOG_DEBUG, "elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
 		  (t1 - t0) / 1000000);
-	eb_log(EB_LOG_INFO, "elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n", result.entry,
-		  result.stack_top, result.boot_info_va);
 	jump(&result);
 }

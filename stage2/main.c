@@ -480,6 +480,19 @@ uint64_t plat_rsdp(void)
 	return 0;
 }
 
+int plat_reserve(uint64_t bytes, uint64_t *addr)
+{
+	(void)bytes;
+	(void)addr;
+	return EB_NOTFOUND; /* nothing else allocates: the core takes free E820 memory */
+}
+
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw)
+{
+	return plat_exit_firmware(map, cap, count, fw); /* leaving the BIOS is a no-op */
+}
+
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {

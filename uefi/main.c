@@ -331,6 +331,65 @@ static uint32_t convert_type(uint32_t t)
 	}
 }
 
+/* EFI descriptors to the core's regions, at the border. */
+static int convert_map(const uint8_t *buf, UINTN size, UINTN dsize, struct mem_region *map,
+		       uint32_t cap, uint32_t *count, enum firmware_kind *fw)
+{
+	if (dsize < sizeof(EFI_MEMORY_DESCRIPTOR))
+		return eb_error("uefi: memory descriptor size %lu is too small", (uint64_t)dsize);
+	uint32_t n = 0;
+	for (UINTN off = 0; off + dsize <= size; off += dsize) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(buf + off);
+		uint64_t len = d->NumberOfPages * EB_PAGE;
+		if (!d->NumberOfPages)
+			continue;
+		if (d->NumberOfPages > (1ull << 40) || d->PhysicalStart + len < d->PhysicalStart)
+			return eb_error("uefi: memory descriptor at 0x%lx with %lu pages wraps",
+					(uint64_t)d->PhysicalStart, (uint64_t)d->NumberOfPages);
+		if (n == cap)
+			return eb_error("uefi: memory map has more than %u entries", cap);
+		map[n].start = d->PhysicalStart;
+		map[n].end = d->PhysicalStart + len;
+		map[n].kind = convert_type(d->Type);
+		map[n].fw_type = d->Type;
+		n++;
+	}
+	*count = n;
+	*fw = FIRMWARE_UEFI;
+	return EB_OK;
+}
+
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw)
+{
+	UINTN size = 0, key, dsize = 0;
+	UINT32 dver;
+	uint8_t *buf = NULL;
+	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
+	size += 16 * (dsize ? dsize : 48);
+	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, size, (void **)&buf);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: no memory for the memory map (status 0x%lx)", (uint64_t)s);
+	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
+			      &dsize, &dver);
+	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status 0x%lx)", (uint64_t)s)
+			     : convert_map(buf, size, dsize, map, cap, count, fw);
+	uefi_call_wrapper(bs->FreePool, 1, buf);
+	return r;
+}
+
+int plat_reserve(uint64_t bytes, uint64_t *addr)
+{
+	EFI_PHYSICAL_ADDRESS a = 0;
+	EFI_STATUS s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+					 EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, &a);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: cannot reserve %lu KiB for the kernel's page tables, "
+				"stack and segments (status 0x%lx)", bytes >> 10, (uint64_t)s);
+	*addr = a;
+	return EB_OK;
+}
+
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
@@ -361,28 +420,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	if (EFI_ERROR(s))
 		return eb_error("uefi: ExitBootServices failed (status 0x%lx)", (uint64_t)s);
 	exited = 1;
-	if (dsize < sizeof(EFI_MEMORY_DESCRIPTOR))
-		return eb_error("uefi: memory descriptor size %lu is too small", (uint64_t)dsize);
-	uint32_t n = 0;
-	for (UINTN off = 0; off + dsize <= size; off += dsize) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)(buf + off);
-		uint64_t len = d->NumberOfPages * EB_PAGE;
-		if (!d->NumberOfPages)
-			continue;
-		if (d->NumberOfPages > (1ull << 40) || d->PhysicalStart + len < d->PhysicalStart)
-			return eb_error("uefi: memory descriptor at 0x%lx with %lu pages wraps",
-					(uint64_t)d->PhysicalStart, (uint64_t)d->NumberOfPages);
-		if (n == cap)
-			return eb_error("uefi: memory map has more than %u entries", cap);
-		map[n].start = d->PhysicalStart;
-		map[n].end = d->PhysicalStart + len;
-		map[n].kind = convert_type(d->Type);
-		map[n].fw_type = d->Type;
-		n++;
-	}
-	*count = n;
-	*fw = FIRMWARE_UEFI;
-	return EB_OK;
+	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);

@@ -227,9 +227,16 @@ struct load_input {
 	int has_1g;
 	uint64_t seed;              /* ASLR entropy */
 	uint64_t test_sentinel;     /* from boot.json */
+	uint64_t pool_addr, pool_size; /* frames reserved by the front end; size 0:
+	                                  allocate from the map's free memory */
 };
 
 struct load_result {
+	struct elfboot_boot_info bi; /* staged, copied into place by load_finish */
+	uint64_t bi_pa;              /* physical BootInfo + region array */
+	uint32_t bi_cap;             /* room for regions */
+	uint64_t image_lo, image_hi; /* virtual span of the loaded image */
+	struct mem_region pool;
 	uint64_t cr3;
 	uint64_t entry;
 	uint64_t stack_top;       /* rsp before the zero return address */
@@ -242,8 +249,17 @@ struct load_result {
 	struct eb_config cfg;
 };
 
-/* Builds everything the kernel needs; touches no firmware. */
-int load_kernel(struct load_input *in, struct load_result *out);
+/* Bytes of frames load_prepare needs at most (for the front end's pool). */
+uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
+		       const struct eb_config *cfg);
+/* Builds everything the kernel needs from in->map (the map while the
+ * firmware still runs), allocating from the pool if there is one; every
+ * check that can fail is here.  Touches no firmware. */
+int load_prepare(struct load_input *in, struct load_result *r);
+/* With in->map now the final map: writes BootInfo and its memory regions. */
+int load_finish(struct load_input *in, struct load_result *r);
+/* Both, on one map (host tests and the tool's simulation). */
+int load_kernel(struct load_input *in, struct load_result *r);
 
 /* loader.c: the one entry both front ends call. */
 __attribute__((noreturn)) void loader_main(void);

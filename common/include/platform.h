@@ -78,6 +78,17 @@ uint64_t plat_rsdp(void);
  * identity-maps everything below it): ~0 on UEFI, 4 GiB on BIOS. */
 uint64_t plat_alloc_limit(void);
 
+/* The memory map as it is now, firmware still running (same conventions as
+ * plat_exit_firmware). */
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw);
+
+/* Reserves `bytes` of RAM below plat_alloc_limit() that the firmware will
+ * not touch, for the core to build the kernel's world in before leaving the
+ * firmware.  EB_NOTFOUND: nothing else allocates (BIOS); the core may use
+ * any free memory in the map. */
+int plat_reserve(uint64_t bytes, uint64_t *addr);
+
 /* Leaves the firmware for good and fills map[0..*count) (capacity `cap`)
  * with the final memory map; *fw tells whose fw_type codes these are.
  * After this, only plat_putc (serial) and plat_halt may be called. */

@@ -40,6 +40,23 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	return EB_NOTFOUND;
 }
 
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw)
+{
+	(void)map;
+	(void)cap;
+	*count = 0;
+	*fw = FIRMWARE_UEFI;
+	return EB_OK;
+}
+
+int plat_reserve(uint64_t bytes, uint64_t *addr)
+{
+	(void)bytes;
+	(void)addr;
+	return EB_NOTFOUND;
+}
+
 uint64_t plat_alloc_limit(void)
 {
 	return ~0ull;

@@ -234,6 +234,41 @@ static void trampoline_avoids_kernel(void)
 	T_EQ(pa_of(r.trampoline, &fl), r.trampoline);
 }
 
+/* UEFI's way: frames only from a pool reserved before leaving the firmware,
+ * then the final map (different from the first) goes into BootInfo. */
+static void pool_then_final_map(void)
+{
+	struct eb_config c;
+	config_default(&c);
+	c.has_physical_memory = 1;
+	setup(&c, 1);
+	struct elf_image img;
+	struct eb_config cc;
+	T_OK(kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cc));
+	uint64_t need = load_estimate(&in, &img, &cc);
+	T_CHECK(need >= 0x14000 + 0x3000 && need < (8ull << 20));
+	in.pool_addr = ARENA_BASE + (32ull << 20);
+	in.pool_size = need;
+	T_OK(load_prepare(&in, &r));
+	for (uint32_t i = 0; i < r.fa.nrec; i++)
+		T_CHECK(r.fa.rec[i].start >= in.pool_addr && r.fa.rec[i].end <= in.pool_addr + need);
+	/* The "final" map: firmware boot memory is free now. */
+	map[0] = (struct mem_region){ 0, 0x9f000, MEM_FREE, 7 };
+	map[1] = (struct mem_region){ 0x9f000, 0x100000, MEM_FIRMWARE, 0 };
+	map[2] = (struct mem_region){ ARENA_BASE, ARENA_BASE + (40ull << 20), MEM_BUSY, 4 };
+	map[3] = (struct mem_region){ ARENA_BASE + (40ull << 20), ARENA_BASE + (48ull << 20), MEM_FIRMWARE, 9 };
+	in.map_count = 4;
+	T_OK(load_finish(&in, &r));
+	common_checks();
+	T_EQ(region_of(in.pool_addr)->kind, ELFBOOT_REGION_BOOTLOADER);
+	T_EQ(region_of(in.pool_addr + need - 1)->kind, ELFBOOT_REGION_USABLE); /* unused tail */
+	/* A pool that is too small fails in prepare, while the firmware runs. */
+	setup(&c, 1);
+	in.pool_addr = ARENA_BASE + (32ull << 20);
+	in.pool_size = 0x8000;
+	T_ERR(load_prepare(&in, &r), "out of memory");
+}
+
 static void errors(void)
 {
 	struct eb_config c;
@@ -274,6 +309,7 @@ int main(void)
 	T_RUN(pie_kernel);
 	T_RUN(fixed_base_and_aslr);
 	T_RUN(trampoline_avoids_kernel);
+	T_RUN(pool_then_final_map);
 	T_RUN(errors);
 	return T_END();
 }
