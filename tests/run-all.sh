@@ -96,6 +96,7 @@ no-config $both 256M $B/kernels/k_noconfig error kernel.has.no..bootloader-confi
 bad-reloc $both 256M $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
 bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config.31:.byte.0x02
 truncated $both 256M $B/kernels/k_truncated error lies.outside.the.4000-byte.file
+static-kernel-base $both 256M $B/kernels/k_staticbase error kernel_base.is.fixed.*not.position-independent
 stack-clash $both 256M $B/kernels/k_stackclash error guard.page.at.0xffffffff80000000.is.already.mapped
 img-missing-kernel $both 256M $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
 img-fat-loop bios 256M $B/kernels/k_bigdata error fat:..kernel-x86_64.:.cluster.chain.continues.past

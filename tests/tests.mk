@@ -83,8 +83,13 @@ $(B)/kernels/k_stackclash: $(B)/kernels/k_default $(B)/kpatch
 	$(B)/kpatch $< $@.tmp config-byte 31 1
 	$(B)/kpatch $@.tmp $@ config-u64 32 0xffffffff80000000
 	rm -f $@.tmp
+# kernel_base fixed on a static (non-PIE) kernel: a config error.
+$(B)/kernels/k_staticbase: $(B)/kernels/k_default $(B)/kpatch
+	$(B)/kpatch $< $@.tmp config-byte 40 1
+	$(B)/kpatch $@.tmp $@ config-u64 41 0x200000000000
+	rm -f $@.tmp
 KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated \
-               $(B)/kernels/k_stackclash
+               $(B)/kernels/k_stackclash $(B)/kernels/k_staticbase
 
 # Ramdisks k_ramdisk verifies (header + byte i = (i * 7 + 3) % 251).
 $(B)/ramdisk.bin: tests/mkpattern.py

@@ -27,25 +27,50 @@ static inline int cpu_has_1g_pages(void)
 	return (d >> 26) & 1;
 }
 
-/* Entropy for ASLR: RDRAND when present (retried, as the SDM advises),
- * mixed with the TSC either way. */
+static inline uint8_t inb_(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* Entropy for ASLR, from every source there is: RDSEED and RDRAND when the
+ * CPU has them (retried, as the SDM advises), the TSC, and the PIT's
+ * running counter (latched), all mixed. */
 static inline uint64_t cpu_entropy(void)
 {
-	uint32_t a, b, c, d;
+	uint32_t a, b, c, d, max;
 	uint64_t v = cpu_rdtsc() * 0x9e3779b97f4a7c15ull;
+	__asm__ volatile("outb %0, $0x43" : : "a"((uint8_t)0x00)); /* latch counter 0 */
+	uint64_t pit = inb_(0x40);
+	pit |= (uint64_t)inb_(0x40) << 8;
+	v ^= pit * 0xbf58476d1ce4e5b9ull;
+	cpu_cpuid(0, &max, &b, &c, &d);
 	cpu_cpuid(1, &a, &b, &c, &d);
-	if ((c >> 30) & 1) {
-		for (int i = 0; i < 10; i++) {
-			uint64_t r;
-			uint8_t ok;
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(r), "=qm"(ok));
-			if (ok) {
-				v ^= r;
-				break;
-			}
+	int has_rdrand = (c >> 30) & 1, has_rdseed = 0;
+	if (max >= 7) {
+		cpu_cpuid(7, &a, &b, &c, &d);
+		has_rdseed = (b >> 18) & 1;
+	}
+	for (int i = 0; has_rdseed && i < 10; i++) {
+		uint64_t r;
+		uint8_t ok;
+		__asm__ volatile("rdseed %0; setc %1" : "=r"(r), "=qm"(ok));
+		if (ok) {
+			v ^= r;
+			break;
 		}
 	}
-	return v;
+	for (int i = 0; has_rdrand && i < 10; i++) {
+		uint64_t r;
+		uint8_t ok;
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(r), "=qm"(ok));
+		if (ok) {
+			v = (v ^ r) * 0x94d049bb133111ebull;
+			break;
+		}
+	}
+	return v ^ (cpu_rdtsc() << 17);
 }
 
 static inline void outb(uint16_t port, uint8_t v)
