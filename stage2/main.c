@@ -333,8 +333,6 @@ int plat_read_file(const char *name, struct plat_file *out)
 }
 
 /* ---- video: VBE ---- */
-static unsigned low_bit_pos(uint8_t pos) { return pos; }
-
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 {
 	uint8_t *info = bios_scratch, *mi = bios_scratch + 512;
@@ -357,7 +355,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	for (const uint16_t *m = phys(list); nmodes < 256 && *m != 0xffff; m++)
 		modes[nmodes++] = *m;
 	uint16_t best = 0xffff;
-	uint64_t best_area = ~0ull, bw = 0, bh = 0;
+	uint64_t best_area = ~0ull;
 	uint64_t want_w = min_w ? min_w : 1024, want_h = min_h ? min_h : 768;
 	uint16_t largest = 0xffff;
 	uint64_t largest_area = 0;
@@ -383,8 +381,6 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 		if (w >= want_w && h >= want_h && (w * h < best_area || (w * h == best_area && bpp == 32))) {
 			best = modes[i];
 			best_area = w * h;
-			bw = w;
-			bh = h;
 			if (w == want_w && h == want_h && bpp == 32)
 				break; /* nothing can beat an exact 32 bpp match */
 		}
@@ -395,8 +391,6 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 				  "largest\r\n", min_w, min_h);
 		best = largest;
 	}
-	(void)bw;
-	(void)bh;
 	if (best == 0xffff) {
 		eb_log(EB_LOG_WARN, "elfboot: no linear-framebuffer VBE mode; booting without one\r\n");
 		return EB_NOTFOUND;
@@ -434,7 +428,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 		out->format = ELFBOOT_PIXEL_RGB;
 	else {
 		out->format = ELFBOOT_PIXEL_UNKNOWN;
-		out->red_pos = (uint8_t)low_bit_pos(rpos);
+		out->red_pos = rpos;
 		out->green_pos = gpos;
 		out->blue_pos = bpos;
 	}

@@ -67,6 +67,9 @@ ramdisk-16m $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk16.bin
 fixed-mappings $both 256M $B/kernels/k_fixedmaps pass - --ramdisk $B/ramdisk.bin
 default-gcc-O0 $both 256M $B/kernels/k_default_O0 pass -
 default-clang-lld $both 256M $B/kernels/k_default_clang pass -
+default-clang-O0 $both 256M $B/kernels/k_default_clang_O0 pass -
+physmem-clang-O0 $both 256M $B/kernels/k_physmem_clang_O0 pass -
+pie-gcc-O0 $both 256M $B/kernels/k_pie_O0 pass -
 higher-half-clang-lld $both 256M $B/kernels/k_higher_clang pass -
 ramdisk-256m $both 512M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk256.bin
 ramdisk-256m-fat16 bios 512M $B/kernels/k_ramdisk pass - --fat-auto --ramdisk $B/ramdisk256.bin

@@ -29,6 +29,12 @@ KCC_pie-clang-O0 := clang
 KLD_static-O0 := $(KLD_static)
 KLD_pie-clang-O0 := $(KLD_pie-clang)
 KLINK_pie-clang-O0 := ld.lld
+KFLAV_pie-O0 := $(KFLAV_pie) -O0
+KLD_pie-O0 := $(KLD_pie)
+KCC_static-clang-O0 := clang
+KFLAV_static-clang-O0 := -fno-pic -mcmodel=kernel -O0
+KLD_static-clang-O0 := $(KLD_static-clang)
+KLINK_static-clang-O0 := ld.lld
 KFLAV_static-lto := $(KFLAV_static) -flto
 KLINK_static-lto := $(KCC) -flto -O2 -fno-pic -mcmodel=kernel -nostdlib -static
 KLD_static-lto := -Wl,-z,max-page-size=0x1000 -Wl,-Ttext-segment=0xffffffff80000000 \
@@ -48,7 +54,7 @@ $(B)/kobj/$(1)/%.o: %.c $(wildcard common/include/*.h tests/kernels/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(or $$(KCC_$(1)),$$(KCC)) $$(KCFLAGS) $$(KFLAV_$(1)) $$(if $$(findstring ktest,$$<),-mgeneral-regs-only -fno-lto) -c $$< -o $$@
 endef
-$(foreach f,static pie static-clang pie-clang static-O0 pie-clang-O0 static-lto,$(eval $(call kflavour,$(f))))
+$(foreach f,static pie static-clang pie-clang static-O0 pie-clang-O0 static-lto pie-O0 static-clang-O0,$(eval $(call kflavour,$(f))))
 
 # kernel SOURCE FLAVOUR OUTPUT
 define kernel
@@ -66,6 +72,9 @@ $(eval $(call kernel,k_default,static-lto,k_default_lto))
 $(eval $(call kernel,k_default,static-O0,k_default_O0))
 $(eval $(call kernel,k_default,static-clang,k_default_clang))
 $(eval $(call kernel,k_higher,static-clang,k_higher_clang))
+$(eval $(call kernel,k_default,static-clang-O0,k_default_clang_O0))
+$(eval $(call kernel,k_physmem,static-clang-O0,k_physmem_clang_O0))
+$(eval $(call kernel,k_pie,pie-O0,k_pie_O0))
 
 # Malformed kernels for the loader's error paths, patched from good ones.
 $(B)/kpatch: tests/tools/kpatch.c $(COMMON_SRC) $(wildcard common/include/*.h)
