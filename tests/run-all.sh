@@ -33,7 +33,7 @@ for t in "$B"/unit/* "$B"/unit-san/*; do
 	kind=$(basename "$(dirname "$t")")
 	res=$("$t" 2>&1)
 	rc=$?
-	echo "$res" | grep -E '^(PASS|FAIL) ' | sed "s|^\(PASS\|FAIL\) |\1 $kind/$(basename "$t"): |" | count
+	echo "$res" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $kind/$(basename "$t"): #" | count
 	if [ $rc -ne 0 ]; then
 		echo "$res" | grep -vE '^(PASS|FAIL) ' | head -20
 		echo "$res" | grep -qE '^FAIL ' || ko "$kind/$(basename "$t") (exit $rc)"
