@@ -118,15 +118,20 @@ int eb_snprintf(char *buf, size_t n, const char *fmt, ...)
 	return r;
 }
 
-void eb_printf(const char *fmt, ...)
+static void vput(const char *fmt, va_list ap)
 {
 	char line[256];
-	va_list ap;
-	va_start(ap, fmt);
 	eb_vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
 	for (const char *p = line; *p; p++)
 		plat_putc(*p);
+}
+
+void eb_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vput(fmt, ap);
+	va_end(ap);
 }
 
 static int log_level = 3; /* EB_LOG_INFO */
@@ -140,13 +145,10 @@ void eb_log(int level, const char *fmt, ...)
 {
 	if (level > log_level)
 		return;
-	char line[256];
 	va_list ap;
 	va_start(ap, fmt);
-	eb_vsnprintf(line, sizeof line, fmt, ap);
+	vput(fmt, ap);
 	va_end(ap);
-	for (const char *p = line; *p; p++)
-		plat_putc(*p);
 }
 
 static char last_error[256];

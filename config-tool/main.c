@@ -78,6 +78,18 @@ uint8_t *read_file(const char *path, uint64_t *size)
 	return buf;
 }
 
+uint8_t *read_kernel(const char *path, uint64_t *size, struct elf_image *img,
+		     struct eb_config *cfg)
+{
+	uint8_t *buf = read_file(path, size);
+	if (buf && kernel_check(buf, *size, img, cfg)) {
+		tool_error("%s: %s", path, eb_last_error());
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
 const char *loader_dir(const char *override)
 {
 	static char dir[PATH_MAX + 32];
@@ -304,15 +316,11 @@ static int simulate_load(const char *path, uint8_t *buf, uint64_t size, const st
 static int config_check(const char *path)
 {
 	uint64_t size;
-	uint8_t *buf = read_file(path, &size);
-	if (!buf)
-		return 1;
 	struct elf_image img;
 	struct eb_config c;
-	if (kernel_check(buf, size, &img, &c)) {
-		free(buf);
-		return tool_error("%s: %s", path, eb_last_error());
-	}
+	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	if (!buf)
+		return 1;
 	printf("%s: ok: %s kernel, %u PT_LOAD segments, %lu relocations, config %u bytes\n",
 	       path, img.pie ? "PIE" : "static", img.nseg, (unsigned long)img.rela_count, c.len);
 	int rc = simulate_load(path, buf, size, &c, &img);

@@ -159,15 +159,11 @@ static int serialize_as(const struct eb_config *c, uint32_t len, uint8_t *out)
 int config_set(const char *path, int nkv, char **kv)
 {
 	uint64_t size;
-	uint8_t *buf = read_file(path, &size);
-	if (!buf)
-		return 1;
 	struct elf_image img;
 	struct eb_config c;
-	if (kernel_check(buf, size, &img, &c)) {
-		free(buf);
-		return tool_error("%s: %s", path, eb_last_error());
-	}
+	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	if (!buf)
+		return 1;
 	for (int i = 0; i < nkv; i++)
 		if (apply(&c, kv[i])) {
 			free(buf);

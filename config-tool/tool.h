@@ -12,6 +12,13 @@ int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads a whole file; NULL with an error printed on failure. */
 uint8_t *read_file(const char *path, uint64_t *size);
 
+/* Reads a kernel and runs the loader's checks on it; NULL with the
+ * loader's error printed (naming the file) if it would not boot. */
+struct elf_image;
+struct eb_config;
+uint8_t *read_kernel(const char *path, uint64_t *size, struct elf_image *img,
+		     struct eb_config *cfg);
+
 /* Directory holding BOOTX64.EFI (and later stage1/stage2 binaries). */
 const char *loader_dir(const char *override);
 
