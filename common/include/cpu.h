@@ -27,7 +27,12 @@ static inline int cpu_has_1g_pages(void)
 	return (d >> 26) & 1;
 }
 
-static inline uint8_t inb_(uint16_t port)
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
@@ -41,9 +46,9 @@ static inline uint64_t cpu_entropy(void)
 {
 	uint32_t a, b, c, d, max;
 	uint64_t v = cpu_rdtsc() * 0x9e3779b97f4a7c15ull;
-	__asm__ volatile("outb %0, $0x43" : : "a"((uint8_t)0x00)); /* latch counter 0 */
-	uint64_t pit = inb_(0x40);
-	pit |= (uint64_t)inb_(0x40) << 8;
+	outb(0x43, 0x00); /* latch PIT counter 0 */
+	uint64_t pit = inb(0x40);
+	pit |= (uint64_t)inb(0x40) << 8;
 	v ^= pit * 0xbf58476d1ce4e5b9ull;
 	cpu_cpuid(0, &max, &b, &c, &d);
 	cpu_cpuid(1, &a, &b, &c, &d);
@@ -71,18 +76,6 @@ static inline uint64_t cpu_entropy(void)
 		}
 	}
 	return v ^ (cpu_rdtsc() << 17);
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 #endif
