@@ -13,8 +13,9 @@ GNUEFI_LIB ?= /usr/lib
 GNUEFI_INC ?= /usr/include/efi
 
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
-              common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c
-COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c
+              common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
+              common/crc32.c
+COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 

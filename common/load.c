@@ -260,20 +260,31 @@ uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
 	return (pages + pages / 8) * EB_PAGE;
 }
 
-int load_prepare(struct load_input *in, struct load_result *r)
+/* Marks the kernel file, the ramdisk and (with fa) every allocation record
+ * as Bootloader memory in in->map. */
+static int mark_loader_memory(struct load_input *in, const struct frame_alloc *fa)
+{
+	struct mem_region add[2 + FA_MAX_RECORDS];
+	uint32_t n = 0;
+	const struct plat_file *files[2] = { &in->kernel, &in->ramdisk };
+	for (int i = 0; i < 2; i++)
+		if (files[i]->size)
+			add[n++] = (struct mem_region){
+				EB_ALIGN_DOWN(files[i]->addr, EB_PAGE),
+				EB_ALIGN_UP(files[i]->addr + files[i]->size, EB_PAGE), MEM_BOOTLOADER, 0 };
+	for (uint32_t i = 0; fa && i < fa->nrec; i++)
+		add[n++] = (struct mem_region){ fa->rec[i].start, fa->rec[i].end, MEM_BOOTLOADER, 0 };
+	return memmap_add(in->map, &in->map_count, in->map_cap, add, n);
+}
+
+int load_prepare(struct load_input *in, const struct elf_image *img,
+		 const struct eb_config *cfg, struct load_result *r)
 {
 	memset(r, 0, sizeof *r);
+	r->img = *img;
+	r->cfg = *cfg;
 	const struct plat_file *kf = &in->kernel;
-	if (kernel_check((const void *)(uintptr_t)kf->addr, kf->size, &r->img, &r->cfg))
-		return EB_ERR;
-	if (memmap_normalize(in->map, &in->map_count, in->map_cap) ||
-	    memmap_mark(in->map, &in->map_count, in->map_cap, EB_ALIGN_DOWN(kf->addr, EB_PAGE),
-			EB_ALIGN_UP(kf->addr + kf->size, EB_PAGE), MEM_BOOTLOADER))
-		return EB_ERR;
-	if (in->ramdisk.size &&
-	    memmap_mark(in->map, &in->map_count, in->map_cap,
-			EB_ALIGN_DOWN(in->ramdisk.addr, EB_PAGE),
-			EB_ALIGN_UP(in->ramdisk.addr + in->ramdisk.size, EB_PAGE), MEM_BOOTLOADER))
+	if (mark_loader_memory(in, 0))
 		return EB_ERR;
 	if (in->pool_size) {
 		/* Frames come only from the pool the front end reserved. */
@@ -373,23 +384,9 @@ int load_prepare(struct load_input *in, struct load_result *r)
 
 int load_finish(struct load_input *in, struct load_result *r)
 {
-	const struct plat_file *kf = &in->kernel;
 	/* The final map: kernel file, ramdisk and every allocation record are
 	 * Bootloader memory; nothing is allocated any more. */
-	uint32_t extra = 2 + r->fa.nrec;
-	if (in->map_count + extra > in->map_cap)
-		return eb_error("memory map: %u entries, room for %u", in->map_count + extra,
-				in->map_cap);
-	struct mem_region *m = &in->map[in->map_count];
-	m[0] = (struct mem_region){ EB_ALIGN_DOWN(kf->addr, EB_PAGE),
-				    EB_ALIGN_UP(kf->addr + kf->size, EB_PAGE), MEM_BOOTLOADER, 0 };
-	m[1] = (struct mem_region){ EB_ALIGN_DOWN(in->ramdisk.addr, EB_PAGE),
-				    EB_ALIGN_UP(in->ramdisk.addr + in->ramdisk.size, EB_PAGE),
-				    MEM_BOOTLOADER, 0 };
-	for (uint32_t i = 0; i < r->fa.nrec; i++)
-		m[2 + i] = (struct mem_region){ r->fa.rec[i].start, r->fa.rec[i].end, MEM_BOOTLOADER, 0 };
-	in->map_count += extra;
-	if (memmap_normalize(in->map, &in->map_count, in->map_cap))
+	if (mark_loader_memory(in, &r->fa))
 		return EB_ERR;
 	struct elfboot_memory_region *regions =
 		(struct elfboot_memory_region *)(uintptr_t)(r->bi_pa + BOOT_INFO_SIZE);
@@ -405,7 +402,10 @@ int load_finish(struct load_input *in, struct load_result *r)
 
 int load_kernel(struct load_input *in, struct load_result *r)
 {
-	if (load_prepare(in, r))
+	struct elf_image img;
+	struct eb_config cfg;
+	if (kernel_check((const void *)(uintptr_t)in->kernel.addr, in->kernel.size, &img, &cfg) ||
+	    load_prepare(in, &img, &cfg, r))
 		return EB_ERR;
 	return load_finish(in, r);
 }

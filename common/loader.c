@@ -17,7 +17,7 @@
 static struct mem_region fw_map[MAP_CAP];
 static struct load_result result;
 
-__attribute__((noreturn)) static void fatal(void)
+void eb_fatal(void)
 {
 	plat_log_targets(1, 1); /* errors always reach screen and serial */
 	eb_printf("elfboot: error: %s\r\n", eb_last_error());
@@ -81,11 +81,11 @@ void loader_main(void)
 	if (st == EB_NOTFOUND)
 		eb_error("kernel file 'kernel-x86_64' not found at the root of the boot partition");
 	if (st != EB_OK)
-		fatal();
+		eb_fatal();
 	struct elf_image img;
 	struct eb_config cfg;
 	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg))
-		fatal();
+		eb_fatal();
 	char b1[24], b2[24];
 	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
@@ -112,7 +112,7 @@ void loader_main(void)
 	if (st == EB_NOTFOUND)
 		in.ramdisk.size = 0;
 	else if (st != EB_OK)
-		fatal();
+		eb_fatal();
 	else
 		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
 			  in.ramdisk.addr);
@@ -127,20 +127,20 @@ void loader_main(void)
 	 * an error reaches the screen: the kernel's world is built in a pool
 	 * the firmware reserved for us. */
 	if (plat_memory_map(fw_map, MAP_CAP, &in.map_count, &in.fw))
-		fatal();
+		eb_fatal();
 	uint64_t need = load_estimate(&in, &img, &cfg);
 	st = plat_reserve(need, &in.pool_addr);
 	if (st == EB_OK)
 		in.pool_size = need;
 	else if (st != EB_NOTFOUND)
-		fatal();
-	if (load_prepare(&in, &result))
-		fatal();
+		eb_fatal();
+	if (load_prepare(&in, &img, &cfg, &result))
+		eb_fatal();
 	eb_log(EB_LOG_INFO, "elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n",
 	       result.entry, result.stack_top, result.boot_info_va);
 	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw) ||
 	    load_finish(&in, &result))
-		fatal();
+		eb_fatal();
 	uint64_t t1 = cpu_rdtsc();
 	eb_log(EB_LOG_DEBUG, "elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,

@@ -72,17 +72,13 @@ int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap)
 	return EB_OK;
 }
 
-int memmap_mark(struct mem_region *map, uint32_t *count, uint32_t cap, uint64_t start,
-		uint64_t end, uint32_t kind)
+int memmap_add(struct mem_region *map, uint32_t *count, uint32_t cap,
+	       const struct mem_region *add, uint32_t n)
 {
-	if (*count >= cap)
-		return eb_error("memory map: full (%u entries) while marking 0x%lx-0x%lx", cap,
-				start, end);
-	map[*count].start = start;
-	map[*count].end = end;
-	map[*count].kind = kind;
-	map[*count].fw_type = 0;
-	(*count)++;
+	if (*count + n > cap)
+		return eb_error("memory map: %u entries, room for %u", *count + n, cap);
+	memcpy(map + *count, add, n * sizeof *add);
+	*count += n;
 	return memmap_normalize(map, count, cap);
 }
 

@@ -9,24 +9,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "tool.h"
-
-uint32_t crc32(const void *data, size_t len)
-{
-	static uint32_t table[256];
-	if (!table[1])
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	uint32_t c = 0xffffffffu;
-	const uint8_t *p = data;
-	for (size_t i = 0; i < len; i++)
-		c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
-}
 
 /* GUID text (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) to its mixed-endian bytes. */
 void guid_parse(const char *s, uint8_t out[16])
@@ -99,7 +83,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 		for (int k = 0; parts[i].name[k] && k < 36; k++)
 			e[56 + 2 * k] = (uint8_t)parts[i].name[k];
 	}
-	uint32_t ecrc = crc32(entries, sizeof entries);
+	uint32_t ecrc = eb_crc32(entries, sizeof entries);
 	uint64_t entry_lbas = NENTRIES * ENTRY_SIZE / 512;
 	uint8_t disk_guid[16];
 	random_guid(disk_guid);
@@ -120,7 +104,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 		put32(h + 80, NENTRIES);
 		put32(h + 84, ENTRY_SIZE);
 		put32(h + 88, ecrc);
-		put32(h + 16, crc32(h, 92));
+		put32(h + 16, eb_crc32(h, 92));
 		if (pwrite_all(fd, h, 512, my * 512) ||
 		    pwrite_all(fd, entries, sizeof entries, elba * 512))
 			return -1;

@@ -28,7 +28,6 @@ struct gpt_part {
 	uint64_t first_lba, last_lba; /* inclusive */
 	const char *name;
 };
-uint32_t crc32(const void *data, size_t len);
 void guid_parse(const char *s, uint8_t out[16]);
 /* Writes protective MBR, both GPT headers and entry arrays to fd. */
 int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int nparts,

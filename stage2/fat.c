@@ -31,17 +31,6 @@ static uint16_t r16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t r32(const uint8_t *p) { return (uint32_t)r16(p) | (uint32_t)r16(p + 2) << 16; }
 static uint64_t r64(const uint8_t *p) { return (uint64_t)r32(p) | (uint64_t)r32(p + 4) << 32; }
 
-static uint32_t crc32(const uint8_t *p, uint64_t n)
-{
-	uint32_t c = 0xffffffffu;
-	for (uint64_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-	}
-	return ~c;
-}
-
 static int find_esp(void)
 {
 	if (disk_read(1, 1, sector))
@@ -54,7 +43,7 @@ static int find_esp(void)
 	uint8_t h[512];
 	memcpy(h, sector, 512);
 	memset(h + 16, 0, 4);
-	if (crc32(h, hsize) != hcrc)
+	if (eb_crc32(h, hsize) != hcrc)
 		return eb_error("disk: GPT header CRC mismatch (0x%x)", hcrc);
 	uint64_t elba = r64(sector + 72);
 	uint32_t n = r32(sector + 80), esz = r32(sector + 84), ecrc = r32(sector + 88);
@@ -63,7 +52,7 @@ static int find_esp(void)
 	uint32_t bytes = n * esz;
 	if (disk_read(elba, (bytes + 511) / 512, gpt_entries))
 		return EB_ERR;
-	if (crc32(gpt_entries, bytes) != ecrc)
+	if (eb_crc32(gpt_entries, bytes) != ecrc)
 		return eb_error("disk: GPT partition entries CRC mismatch");
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = gpt_entries + (uint64_t)i * esz;

@@ -24,7 +24,7 @@ static void *phys(uint64_t a)
 	__asm__("" : "+r"(a));
 	return (void *)(uintptr_t)a;
 }
-static int have_com1, vga_text = 1;
+static int vga_text = 1;
 static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
 
 void plat_log_targets(int screen, int serial)
@@ -42,24 +42,8 @@ void bios_int(uint8_t n, struct bios_regs *r)
 	*r = bios_regs;
 }
 
-/* ---- console: COM1 and the VGA text screen (until a video mode is set) */
-#define COM1 0x3f8
-
-static void com1_init(void)
-{
-	outb(COM1 + 7, 0x5a);
-	if (inb(COM1 + 7) != 0x5a)
-		return;
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x80);
-	outb(COM1 + 0, 0x01);
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);
-	outb(COM1 + 2, 0xc7);
-	outb(COM1 + 4, 0x0b);
-	have_com1 = 1;
-}
-
+/* ---- console: COM1 (common/serial.c) and the VGA text screen, until a
+ * video mode is set */
 static void vga_putc(char c)
 {
 	volatile uint16_t *vga = phys(0xb8000);
@@ -92,11 +76,8 @@ static unsigned tail_cur, tail_len;
 
 void plat_putc(char c)
 {
-	if (have_com1 && log_serial) {
-		for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-			;
-		outb(COM1, (uint8_t)c);
-	}
+	if (log_serial)
+		serial_putc(c);
 	if (!log_screen)
 		return;
 	if (vga_text) {
@@ -498,21 +479,14 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	return EB_OK;
 }
 
-__attribute__((noreturn)) static void stop(void)
-{
-	plat_log_targets(1, 1);
-	eb_printf("elfboot: error: %s\r\nelfboot: halted.\r\n", eb_last_error());
-	plat_halt();
-}
-
 void stage2_main(uint32_t boot_drive)
 {
 	drive = (uint8_t)boot_drive;
-	com1_init();
+	serial_init();
 	for (unsigned i = 0; i < 80 * 25; i++)
 		((volatile uint16_t *)phys(0xb8000))[i] = 0x0720;
 	eb_log(EB_LOG_DEBUG, "elfboot: BIOS stage2, boot drive 0x%x\r\n", drive);
 	if (memory_map() || fat_mount())
-		stop();
+		eb_fatal();
 	loader_main();
 }

@@ -19,7 +19,6 @@ static EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
 static EFI_BOOT_SERVICES *bs;
 static int exited;     /* boot services are gone: serial only */
-static int have_com1;
 static int conout_on_serial; /* the firmware console already mirrors to a UART */
 static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
 
@@ -35,33 +34,6 @@ static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
-
-#define COM1 0x3f8
-
-static void com1_init(void)
-{
-	/* No UART answers 0xff on its scratch register test: skip it then. */
-	outb(COM1 + 7, 0x5a);
-	if (inb(COM1 + 7) != 0x5a)
-		return;
-	outb(COM1 + 1, 0x00); /* no interrupts */
-	outb(COM1 + 3, 0x80); /* DLAB */
-	outb(COM1 + 0, 0x01); /* 115200 baud */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03); /* 8N1 */
-	outb(COM1 + 2, 0xc7); /* FIFO on, cleared */
-	outb(COM1 + 4, 0x0b);
-	have_com1 = 1;
-}
-
-static void com1_putc(char c)
-{
-	if (!have_com1)
-		return;
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
-		;
-	outb(COM1, (uint8_t)c);
-}
 
 /* ConOut is slow per call (it renders to GOP and a serial terminal), so
  * characters are collected and written a line at a time. */
@@ -80,7 +52,7 @@ static void conout_flush(void)
 void plat_putc(char c)
 {
 	if (log_serial && (exited || !conout_on_serial))
-		com1_putc(c);
+		serial_putc(c);
 	if (exited || !log_screen)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
@@ -429,7 +401,7 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	image = img;
 	st = systab;
 	bs = systab->BootServices;
-	com1_init();
+	serial_init();
 	conout_on_serial = firmware_console_on_serial();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	loader_main();

@@ -52,6 +52,13 @@ static inline int eb_canonical(uint64_t va)
 	return va < 0x0000800000000000ull || va >= 0xffff800000000000ull;
 }
 
+/* ---- crc32.c ---- */
+uint32_t eb_crc32(const void *data, uint64_t n);
+
+/* ---- serial.c: COM1 (port I/O; used by both front ends) ---- */
+int serial_init(void); /* 1 if a UART answered */
+void serial_putc(char c);
+
 /* ---- config.c ---- */
 struct eb_mapping {
 	uint8_t fixed;  /* 0 Dynamic, 1 FixedAddress */
@@ -145,9 +152,10 @@ int kernel_check(const void *file, uint64_t size, struct elf_image *img,
 /* Sorts, resolves overlaps (FIRMWARE > BOOTLOADER > BUSY > FREE), merges,
  * drops empty entries. EB_ERR if the result would not fit in cap. */
 int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap);
-/* Marks [start,end) as `kind` on top of the map, then normalises. */
-int memmap_mark(struct mem_region *map, uint32_t *count, uint32_t cap,
-		uint64_t start, uint64_t end, uint32_t kind);
+/* Adds n regions on top of the map (where they overlap, the normalising
+ * priority decides), then normalises once. */
+int memmap_add(struct mem_region *map, uint32_t *count, uint32_t cap,
+	       const struct mem_region *add, uint32_t n);
 /* Converts to the protocol's regions (FREE/BUSY -> Usable, ...). Returns the
  * number written, or -1 if `cap` is too small. */
 int memmap_export(const struct mem_region *map, uint32_t count, enum firmware_kind fw,
@@ -254,8 +262,10 @@ uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
 		       const struct eb_config *cfg);
 /* Builds everything the kernel needs from in->map (the map while the
  * firmware still runs), allocating from the pool if there is one; every
- * check that can fail is here.  Touches no firmware. */
-int load_prepare(struct load_input *in, struct load_result *r);
+ * check that can fail is here.  img/cfg: the kernel_check() result for
+ * in->kernel (the caller has it already).  Touches no firmware. */
+int load_prepare(struct load_input *in, const struct elf_image *img,
+		 const struct eb_config *cfg, struct load_result *r);
 /* With in->map now the final map: writes BootInfo and its memory regions. */
 int load_finish(struct load_input *in, struct load_result *r);
 /* Both, on one map (host tests and the tool's simulation). */
@@ -263,6 +273,9 @@ int load_kernel(struct load_input *in, struct load_result *r);
 
 /* loader.c: the one entry both front ends call. */
 __attribute__((noreturn)) void loader_main(void);
+/* Prints eb_last_error() on screen and serial and halts (front ends use it
+ * too, for failures before loader_main). */
+__attribute__((noreturn)) void eb_fatal(void);
 
 /* The hand-off code (handoff.asm), copied into the trampoline page. */
 extern const uint8_t eb_trampoline_start[] __attribute__((visibility("hidden")));

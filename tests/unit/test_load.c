@@ -249,7 +249,7 @@ static void pool_then_final_map(void)
 	T_CHECK(need >= 0x14000 + 0x3000 && need < (8ull << 20));
 	in.pool_addr = ARENA_BASE + (32ull << 20);
 	in.pool_size = need;
-	T_OK(load_prepare(&in, &r));
+	T_OK(load_prepare(&in, &img, &cc, &r));
 	for (uint32_t i = 0; i < r.fa.nrec; i++)
 		T_CHECK(r.fa.rec[i].start >= in.pool_addr && r.fa.rec[i].end <= in.pool_addr + need);
 	/* The "final" map: firmware boot memory is free now. */
@@ -266,7 +266,7 @@ static void pool_then_final_map(void)
 	setup(&c, 1);
 	in.pool_addr = ARENA_BASE + (32ull << 20);
 	in.pool_size = 0x8000;
-	T_ERR(load_prepare(&in, &r), "out of memory");
+	T_ERR(load_prepare(&in, &img, &cc, &r), "out of memory");
 }
 
 static void errors(void)

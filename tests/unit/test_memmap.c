@@ -53,10 +53,12 @@ static void mark_and_capacity(void)
 {
 	struct mem_region m[4] = { R(0x100000, 0x1000000, MEM_FREE, 7) };
 	uint32_t n = 1;
-	T_OK(memmap_mark(m, &n, 4, 0x200000, 0x300000, MEM_BOOTLOADER));
+	struct mem_region b1 = R(0x200000, 0x300000, MEM_BOOTLOADER, 0);
+	struct mem_region b2 = R(0x400000, 0x500000, MEM_BOOTLOADER, 0);
+	T_OK(memmap_add(m, &n, 4, &b1, 1));
 	T_EQ(n, 3);
 	T_EQ(m[1].kind, MEM_BOOTLOADER);
-	T_ERR(memmap_mark(m, &n, 4, 0x400000, 0x500000, MEM_BOOTLOADER), "room for 4");
+	T_ERR(memmap_add(m, &n, 4, &b2, 1), "room for 4");
 	struct mem_region big[2000];
 	for (int i = 0; i < 1500; i++)
 		big[i] = R((uint64_t)i * 0x2000, (uint64_t)i * 0x2000 + 0x1000, MEM_FREE, 7);
