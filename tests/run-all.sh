@@ -49,62 +49,18 @@ check "seam: common/ has no firmware header, call or #ifdef" sh -c "! grep -rnE 
 echo "== host tool"
 sh "$T/tool-tests.sh" "$B" | count
 
-echo "== QEMU boot tests (OVMF)"
-# name mode kernel expect text [image options]
-# name modes memory kernel expect text [image options]; "both" = one hybrid
-# image booted under SeaBIOS and under OVMF.
-both=bios,uefi
-cat > "$B/boot-tests.txt" <<LIST
-default $both 256M $B/kernels/k_default pass -
-default-fat12 $both 256M $B/kernels/k_default pass - --fat-auto
-physmem-recursive $both 256M $B/kernels/k_physmem pass -
-pie $both 256M $B/kernels/k_pie pass -
-pie-clang-lld $both 256M $B/kernels/k_pie_clang pass -
-physmem-clang-lld $both 256M $B/kernels/k_physmem_clang pass -
-kernel-base $both 256M $B/kernels/k_base pass -
-ramdisk $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk.bin
-ramdisk-16m $both 256M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk16.bin
-fixed-mappings $both 256M $B/kernels/k_fixedmaps pass - --ramdisk $B/ramdisk.bin
-default-gcc-O0 $both 256M $B/kernels/k_default_O0 pass -
-default-clang-lld $both 256M $B/kernels/k_default_clang pass -
-default-clang-O0 $both 256M $B/kernels/k_default_clang_O0 pass -
-physmem-clang-O0 $both 256M $B/kernels/k_physmem_clang_O0 pass -
-pie-gcc-O0 $both 256M $B/kernels/k_pie_O0 pass -
-higher-half-clang-lld $both 256M $B/kernels/k_higher_clang pass -
-ramdisk-256m $both 512M $B/kernels/k_ramdisk pass - --ramdisk $B/ramdisk256.bin
-ramdisk-256m-fat16 bios 512M $B/kernels/k_ramdisk pass - --fat-auto --ramdisk $B/ramdisk256.bin
-fb-1024x768 $both 256M $B/kernels/k_fbmin pass -
-fb-1280x1024 $both 256M $B/kernels/k_fbbig pass -
-mem-5g $both 5G $B/kernels/k_bigmem pass -
-mem-64m $both 64M $B/kernels/k_default pass -
-data-64m $both 256M $B/kernels/k_bigdata pass -
-example $both 256M $B/examples/hello pass -
-higher-half $both 256M $B/kernels/k_higher pass -
-stack-4000-bytes $both 256M $B/kernels/k_stack pass -
-stack-64m $both 256M $B/kernels/k_stack_big pass -
-stack-fixed $both 256M $B/kernels/k_stack_fixed pass -
-write-every-usable-byte $both 256M $B/kernels/k_wrusable pass -
-config-124-bytes $both 256M $B/kernels/k_old124 pass -
-config-115-bytes $both 256M $B/kernels/k_old115 pass -
-lto-gc-sections $both 256M $B/kernels/k_default_lto pass -
-physmem-gcc-O0 $both 256M $B/kernels/k_physmem_O0 pass -
-pie-clang-O0 $both 256M $B/kernels/k_pie_clang_O0 pass -
-aslr-two-boots-differ $both 256M $B/kernels/k_aslr aslr -
-should-panic $both 256M $B/kernels/k_panic fail -
-boot-json-sentinel $both 256M $B/kernels/k_sentinel pass elfboot:.boot.json.read,.log.level.4 --config-file $B/boot-good.json
-boot-json-absent $both 256M $B/kernels/k_default pass elfboot:.jumping.to
-boot-json-malformed $both 256M $B/kernels/k_default pass warning:.boot.json:.*at.byte.*using.the.defaults --config-file $B/boot-bad.json
-boot-json-quiet $both 256M $B/kernels/k_default pass !elfboot:.(kernel|jumping) --config-file $B/boot-quiet.json
-no-config $both 256M $B/kernels/k_noconfig error kernel.has.no..bootloader-config.section
-bad-reloc $both 256M $B/kernels/k_badreloc error has.type.1;.only.R_X86_64_RELATIVE
-bad-config $both 256M $B/kernels/k_badconfig error kernel_stack.at..bootloader-config.31:.byte.0x02
-truncated $both 256M $B/kernels/k_truncated error lies.outside.the.4000-byte.file
-static-kernel-base $both 256M $B/kernels/k_staticbase error kernel_base.is.fixed.*not.position-independent
-stack-clash $both 256M $B/kernels/k_stackclash error guard.page.at.0xffffffff80000000.is.already.mapped
-img-missing-kernel $both 256M $B/kernels/k_default error kernel.file..kernel-x86_64..not.found
-img-fat-loop bios 256M $B/kernels/k_bigdata error fat:..kernel-x86_64.:.cluster.chain.continues.past
-img-stage2-damaged bios 256M $B/kernels/k_default error stage1.E3.halted
-LIST
+# Further suites: each tests/suites/*.sh BUILD prints PASS/FAIL lines.
+for s in "$T"/suites/*.sh; do
+	[ -f "$s" ] || continue
+	echo "== $(basename "$s" .sh)"
+	sh "$s" "$B" | count
+done
+
+echo "== QEMU boot tests (SeaBIOS and OVMF)"
+# Every tests/boot/*.list file, $B and $both substituted.
+for l in "$T"/boot/*.list; do
+	sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e "s#\$B#$B#g" -e 's#\$both#bios,uefi#g' "$l"
+done > "$B/boot-tests.txt"
 # shellcheck disable=SC2016
 xargs -P "${BOOT_JOBS:-2}" -L 1 sh -c 'exec sh "$0" "$@"' "$T/boot-test.sh" "$B" \
 	< "$B/boot-tests.txt" | count

@@ -135,11 +135,15 @@ $(B)/kernels/k_bigdata: $(B)/kobj/static/tests/kernels/k_bigdata.o $(B)/kobj/sta
 	ld $(KLD_static) $^ -o $@
 KERNEL_BINS += $(B)/kernels/k_bigdata
 
+# Further fragments (one per area) add kernels to KERNEL_BINS and
+# prerequisites to CHECK_DEPS.
+include $(sort $(wildcard tests/mk/*.mk))
+
 .PHONY: kernels
 kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
 
 # ---------------------------------------------------------------- unit tests
-UNIT_TESTS := test_config test_elf test_memmap test_vmm test_load test_header test_bootcfg
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h tests/unit/arena.h tests/unit/stub_platform.c $(wildcard common/include/*.h)
 
 $(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
@@ -174,5 +178,5 @@ unit: $(UNIT_BINS) $(B)/seam/libcore.so $(B)/header/c99.o $(B)/header/cxx.o
 
 # ---------------------------------------------------------------- check
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit $(CHECK_DEPS)
 	@sh tests/run-all.sh $(B)
