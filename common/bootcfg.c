@@ -6,10 +6,11 @@
  *                       "minimum_framebuffer_width": N },
  *     "log_level": "Off"|"Error"|"Warn"|"Info"|"Debug"|"Trace",
  *     "frame_buffer_logging": bool, "serial_logging": bool,
- *     "_test_sentinel": N }
+ *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail" }
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
+ * The "_test_" keys exist for elfboot's own tests only (off by default).
  */
 #include "core.h"
 
@@ -239,6 +240,18 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 		return parse_bool(j, &c->serial_logging);
 	if (!strcmp(key, "_test_sentinel"))
 		return parse_u64(j, &c->test_sentinel);
+	if (!strcmp(key, "_test_fault")) {
+		static const char *const names[] = { "exception", "exit-retry", "exit-fail" };
+		char v[16];
+		if (parse_string(j, v, sizeof v))
+			return EB_ERR;
+		for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (!strcmp(v, names[i])) {
+				c->test_fault = (uint8_t)(EB_TEST_FAULT_EXCEPTION + i);
+				return EB_OK;
+			}
+		return fail(j, "_test_fault is not exception/exit-retry/exit-fail");
+	}
 	return skip_value(j);
 }
 

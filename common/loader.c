@@ -15,6 +15,7 @@
 #define GDTR_OFF 0x7f0
 
 static struct mem_region fw_map[MAP_CAP];
+uint8_t eb_test_fault;
 static struct load_result result;
 
 void eb_fatal(void)
@@ -74,6 +75,7 @@ void loader_main(void)
 	eb_set_log_level(bc.log_level);
 	plat_log_targets(bc.screen_logging, bc.serial_logging);
 	in.test_sentinel = bc.test_sentinel;
+	eb_test_fault = bc.test_fault;
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",
 	       st == EB_OK ? "read" : "absent", bc.log_level);
 

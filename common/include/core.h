@@ -105,7 +105,21 @@ struct eb_bootcfg {
 	uint8_t screen_logging;   /* frame_buffer_logging, default true */
 	uint8_t serial_logging;   /* default true */
 	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
+	uint8_t test_fault;       /* EB_TEST_FAULT_*: elfboot's own tests only */
 };
+
+/* boot.json "_test_fault" (off by default, like _test_sentinel): makes the
+ * loader fail on purpose so the tests can prove its failure paths.
+ *   exception:  a CPU exception inside the loader once it owns the CPU
+ *   exit-retry: the first attempt to leave the firmware uses a stale map key
+ *   exit-fail:  every attempt to leave the firmware uses a stale map key */
+#define EB_TEST_FAULT_NONE 0
+#define EB_TEST_FAULT_EXCEPTION 1
+#define EB_TEST_FAULT_EXIT_RETRY 2
+#define EB_TEST_FAULT_EXIT_FAIL 3
+/* Set by loader_main from boot.json before any firmware exit; front ends
+ * read it (0 unless a test asked). */
+extern uint8_t eb_test_fault;
 
 void bootcfg_default(struct eb_bootcfg *c);
 /* Parses boot.json; on any error *c holds the defaults and EB_ERR says why. */

@@ -57,12 +57,27 @@ static void malformed(void)
 		{ "{\"a\":\"bad\\q\"}", "bad escape" },
 		{ "{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}", "nested too deeply" },
 		{ "[1,2]", "expected '{'" },
+		{ "{\"_test_fault\": \"reboot\"}", "_test_fault is not" },
+		{ "{\"_test_fault\": 1}", "expected '\"'" },
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		c.log_level = 99;
 		T_ERR(parse(bad[i].text, &c), bad[i].why);
 		T_EQ(c.log_level, EB_LOG_INFO); /* defaults on any error */
 	}
+}
+
+static void test_fault_key(void)
+{
+	struct eb_bootcfg c;
+	T_OK(parse("{}", &c));
+	T_EQ(c.test_fault, EB_TEST_FAULT_NONE);
+	T_OK(parse("{\"_test_fault\": \"exception\"}", &c));
+	T_EQ(c.test_fault, EB_TEST_FAULT_EXCEPTION);
+	T_OK(parse("{\"_test_fault\": \"exit-retry\"}", &c));
+	T_EQ(c.test_fault, EB_TEST_FAULT_EXIT_RETRY);
+	T_OK(parse("{\"_test_fault\": \"exit-fail\"}", &c));
+	T_EQ(c.test_fault, EB_TEST_FAULT_EXIT_FAIL);
 }
 
 static void fuzz_never_crashes(void)
@@ -91,6 +106,7 @@ int main(void)
 	T_RUN(full);
 	T_RUN(defaults_and_partial);
 	T_RUN(malformed);
+	T_RUN(test_fault_key);
 	T_RUN(fuzz_never_crashes);
 	return T_END();
 }
