@@ -62,8 +62,10 @@ static int load_segment(struct load_result *r, const struct elf_segment *s, uint
 		uint64_t data_lo = va0 > first ? va0 : first, data_hi = va0 + s->filesz;
 		if (data_hi < data_lo)
 			data_hi = data_lo;
-		memset(b, 0, data_lo - first);
-		memset(b + (data_hi - first), 0, end - data_hi);
+		if (!r->frames_zeroed) {
+			memset(b, 0, data_lo - first);
+			memset(b + (data_hi - first), 0, end - data_hi);
+		}
 	}
 	return vcopy(&r->vmm, va0, r->img.file + s->offset, s->filesz);
 }
@@ -144,7 +146,8 @@ static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_
 	uint64_t frames;
 	if (fa_alloc(&r->fa, size / EB_PAGE, EB_PAGE, &frames))
 		return eb_error("load: kernel stack of %lu KiB: %s", size >> 10, eb_last_error());
-	memset((void *)(uintptr_t)frames, 0, size);
+	if (!r->frames_zeroed)
+		memset((void *)(uintptr_t)frames, 0, size);
 	if (vmm_map(&r->vmm, guard + EB_PAGE, frames, size, PTE_W | PTE_NX, 0, "kernel stack"))
 		return EB_ERR;
 	bi->kernel_stack_bottom = guard + EB_PAGE;
@@ -281,6 +284,7 @@ int load_prepare(struct load_input *in, const struct elf_image *img,
 		 const struct eb_config *cfg, struct load_result *r)
 {
 	memset(r, 0, sizeof *r);
+	r->frames_zeroed = in->frames_zeroed;
 	r->img = *img;
 	r->cfg = *cfg;
 	const struct plat_file *kf = &in->kernel;

@@ -251,6 +251,10 @@ struct load_input {
 	uint64_t test_sentinel;     /* from boot.json */
 	uint64_t pool_addr, pool_size; /* frames reserved by the front end; size 0:
 	                                  allocate from the map's free memory */
+	/* free memory already reads as zero (the host simulation's fresh
+	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
+	 * load touches only the pages it writes */
+	uint8_t frames_zeroed;
 };
 
 struct load_result {
@@ -269,6 +273,7 @@ struct load_result {
 	struct vmm vmm;
 	struct elf_image img;
 	struct eb_config cfg;
+	uint8_t frames_zeroed;    /* copied from load_input */
 };
 
 /* Bytes of frames load_prepare needs at most (for the front end's pool). */

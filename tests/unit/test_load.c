@@ -269,6 +269,44 @@ static void pool_then_final_map(void)
 	T_ERR(load_prepare(&in, &img, &cc, &r), "out of memory");
 }
 
+/* frames_zeroed: over RAM that already reads as zero the load is still
+ * right, and fresh frames are really left alone (dirty RAM stays dirty in
+ * .bss and the stack, which proves the clearing was skipped). */
+static void frames_zeroed(void)
+{
+	struct eb_config c;
+	config_default(&c);
+	setup(&c, 0);
+	/* Zero everything but the kernel file, as fresh anonymous memory is. */
+	uint8_t *a = arena_get();
+	memset(a, 0, KFILE - ARENA_BASE);
+	memset(a + (KFILE - ARENA_BASE) + in.kernel.size, 0,
+	       ARENA_SIZE - (KFILE - ARENA_BASE) - in.kernel.size);
+	in.frames_zeroed = 1;
+	T_OK(load_kernel(&in, &r));
+	if (t_case_failed)
+		return;
+	common_checks();
+	T_EQ(byte_at(0xffffffff800017ffull), 0x90);
+	T_EQ(byte_at(0xffffffff80001800ull), 0);
+	T_EQ(byte_at(0xffffffff800020ffull), 0xab);
+	T_EQ(byte_at(0xffffffff80002100ull), 0);
+	T_EQ(byte_at(0xffffffff80004fffull), 0);
+	T_EQ(byte_at(r.stack_top - 1), 0);
+	/* Dirty RAM with the flag: the loader did not clear fresh frames. */
+	setup(&c, 0);
+	in.frames_zeroed = 1;
+	T_OK(load_kernel(&in, &r));
+	T_EQ(byte_at(0xffffffff800020ffull), 0xab); /* file data still copied */
+	T_EQ(byte_at(0xffffffff80004fffull), 0x5a);
+	T_EQ(byte_at(r.stack_top - 1), 0x5a);
+	T_EQ(r.boot_info->kernel_stack_len, 0x14000); /* boot info still cleared+filled */
+	/* The boot-info page is still cleared: the slack after the regions. */
+	const uint8_t *slack = (const uint8_t *)r.boot_info + sizeof *r.boot_info +
+			       r.boot_info->memory_regions_len * 24;
+	T_EQ(slack[0] | slack[23], 0);
+}
+
 static void errors(void)
 {
 	struct eb_config c;
@@ -310,6 +348,7 @@ int main(void)
 	T_RUN(fixed_base_and_aslr);
 	T_RUN(trampoline_avoids_kernel);
 	T_RUN(pool_then_final_map);
+	T_RUN(frames_zeroed);
 	T_RUN(errors);
 	return T_END();
 }
