@@ -278,6 +278,19 @@ int elf_parse(const void *file, uint64_t size, struct elf_image *img)
 	img->vmin = EB_ALIGN_DOWN(img->seg[0].vaddr, EB_PAGE);
 	const struct elf_segment *last = &img->seg[img->nseg - 1];
 	img->vmax = EB_ALIGN_UP(last->vaddr + last->memsz, EB_PAGE);
+	if (img->pie) {
+		/* The loader places a PIE in whole level-4 slots of one canonical
+		 * half: a larger span or alignment cannot be placed, and the slot
+		 * count of a span near 2^64 would wrap. */
+		if (img->max_align > (1ull << 39))
+			return eb_error("elf: PIE kernel: segment alignment 0x%lx is larger than "
+					"a 512 GiB level-4 slot", img->max_align);
+		uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align);
+		if (img->vmax - lo > (1ull << 47))
+			return eb_error("elf: PIE kernel spans 0x%lx-0x%lx (0x%lx bytes): a "
+					"position-independent image must fit in one canonical "
+					"half (128 TiB)", lo, img->vmax, img->vmax - lo);
+	}
 
 	int entry_ok = 0;
 	for (uint32_t i = 0; i < img->nseg; i++) {

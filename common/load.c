@@ -11,6 +11,7 @@
 #include "core.h"
 
 #define BOOT_INFO_SIZE sizeof(struct elfboot_boot_info)
+#define PHYS_LIMIT (1ull << 52) /* the architectural MAXPHYADDR bound */
 
 /* Copies len bytes to the kernel's virtual address va through its tables. */
 static int vcopy(struct vmm *v, uint64_t va, const void *src, uint64_t len)
@@ -96,6 +97,8 @@ static int relocate(struct load_result *r, uint64_t offset)
 static int place(struct va_slots *vs, const struct eb_mapping *m, uint64_t len, uint64_t align,
 		 const char *what, uint64_t *va)
 {
+	if (!len)
+		return eb_error("map: %s has length 0", what);
 	if (m->fixed) {
 		*va = m->addr;
 		if (!eb_range_ok(*va, len))
@@ -103,8 +106,8 @@ static int place(struct va_slots *vs, const struct eb_mapping *m, uint64_t len, 
 		va_mark(vs, *va, len);
 		return EB_OK;
 	}
-	unsigned n = (unsigned)((len + (1ull << 39) - 1) >> 39);
-	if (va_take(vs, n, va, what))
+	unsigned n;
+	if (va_take_len(vs, len, va, &n, what))
 		return EB_ERR;
 	*va += va_random_offset(vs, n, len, align);
 	return EB_OK;
@@ -120,8 +123,8 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 		else {
 			/* Whole slots; the offset keeps every segment's alignment. */
 			uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align), base;
-			unsigned n = (unsigned)((img->vmax - lo + (1ull << 39) - 1) >> 39);
-			if (va_take(vs, n, &base, "kernel image"))
+			unsigned n;
+			if (va_take_len(vs, img->vmax - lo, &base, &n, "kernel image"))
 				return EB_ERR;
 			uint64_t align = img->max_align > (2ull << 20) ? img->max_align : 2ull << 20;
 			*offset = base + va_random_offset(vs, n, img->vmax - lo, align) - lo;
@@ -161,6 +164,12 @@ static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_
 static int map_phys(struct load_result *r, struct va_slots *vs, const struct eb_mapping *m,
 		    uint64_t pa, uint64_t len, const char *what, uint64_t *va_out)
 {
+	if (!len)
+		return eb_error("map: %s at physical 0x%lx has length 0", what, pa);
+	/* Before rounding: pa + len near 2^64 would round up to a small end. */
+	if (!eb_range_ok(pa, len) || pa + len > PHYS_LIMIT)
+		return eb_error("map: %s at physical 0x%lx + 0x%lx lies beyond the 52-bit "
+				"physical address space", what, pa, len);
 	uint64_t lo = EB_ALIGN_DOWN(pa, EB_PAGE), hi = EB_ALIGN_UP(pa + len, EB_PAGE), va;
 	if (place(vs, m, hi - lo, 2ull << 20, what, &va))
 		return EB_ERR;
@@ -177,8 +186,13 @@ static int map_physical_memory(struct load_result *r, struct va_slots *vs,
 	for (uint32_t i = 0; i < in->map_count; i++)
 		if (in->map[i].end > top)
 			top = in->map[i].end;
+	/* map_phys has checked the framebuffer's end already. */
 	if (in->has_fb && in->fb.phys + in->fb.byte_len > top)
 		top = in->fb.phys + in->fb.byte_len;
+	/* A hostile map entry ending near 2^64 would round up to 0. */
+	if (top > PHYS_LIMIT)
+		return eb_error("map: physical memory map: the memory map reaches 0x%lx, beyond "
+				"the 52-bit physical address space", top);
 	top = EB_ALIGN_UP(top, 1ull << 30);
 	uint64_t va;
 	/* Slot-aligned even with aslr: the map is made of 1 GiB pages. */

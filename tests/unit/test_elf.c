@@ -183,6 +183,37 @@ static void kernel_base_rules(void)
 	T_ERR(kernel_check(buf, n, &img, &c), "not canonical");
 }
 
+/* A PIE must be placeable in one canonical half: a span near 2^64 made the
+ * loader's slot count wrap to 0. */
+static void pie_span(void)
+{
+	gen_pie(&g, cfg);
+	g.seg[1].vaddr = 0xffffffff80000000ull; /* one segment low, one in the top 2 GiB */
+	uint64_t n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "PIE kernel spans 0x1000-0xffffffff80002000 "
+					      "(0xffffffff80001000 bytes): a position-independent "
+					      "image must fit in one canonical half");
+	/* The boundary: exactly 128 TiB is placeable, one page more is not. */
+	gen_pie(&g, cfg);
+	g.dyn_vaddr = (1ull << 47); /* the last PT_LOAD ends at 2^47 + 4 KiB */
+	n = gen_build(&g, buf, sizeof buf);
+	T_OK(kernel_check(buf, n, &img, &c));
+	T_EQ(img.vmax - img.vmin, 1ull << 47);
+	g.dyn_vaddr = (1ull << 47) + 0x1000;
+	n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "(0x800000001000 bytes)");
+	gen_pie(&g, cfg);
+	g.seg[0].align = 1ull << 40;
+	n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "segment alignment 0x10000000000 is larger than a 512 GiB");
+	/* A static kernel with the same layout is placed as linked: fine. */
+	gen_static(&g, cfg);
+	g.seg[0].vaddr = 0x200000;
+	g.entry = 0x200010;
+	n = gen_build(&g, buf, sizeof buf);
+	T_OK(kernel_check(buf, n, &img, &c));
+}
+
 /* Random corruption: every outcome is "accepted" or "one error line". */
 static void fuzz_never_crashes(void)
 {
@@ -210,6 +241,7 @@ int main(void)
 	T_RUN(section_errors);
 	T_RUN(pie_errors);
 	T_RUN(kernel_base_rules);
+	T_RUN(pie_span);
 	T_RUN(fuzz_never_crashes);
 	return T_END();
 }
