@@ -8,7 +8,8 @@
 set -u
 B=${1:-build}
 T=$(cd "$(dirname "$0")/.." && pwd)
-export BOOT_TIMEOUT=${BOOT_TIMEOUT:-90}
+BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
+export BOOT_TIMEOUT
 
 # count MODE NAME REGEX WANT: how many serial lines of the test's log match.
 count() {
