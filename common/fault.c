@@ -2,7 +2,7 @@
 /*
  * fault.c - the loader's own long-mode IDT (vectors 0-31, stubs in
  * isr.asm) and the report for a CPU exception: one error line naming the
- * vector, error code, RIP (CR2 for #PF) and what the loader was doing
+ * vector, error code, RIP, RSP, CR2 and what the loader was doing
  * (eb_phase), then the same way out as eb_fatal.  Both front ends share it;
  * it needs identity-mapped memory and ring 0, nothing from the firmware.
  */
@@ -84,13 +84,13 @@ void eb_fault(const struct eb_fault_frame *f)
 	char err[32] = "", cr2[32] = "";
 	if (has_error_code(v))
 		eb_snprintf(err, sizeof err, " error 0x%lx", f->error);
-	if (v == 14) {
-		uint64_t a;
-		__asm__ volatile("mov %%cr2, %0" : "=r"(a));
-		eb_snprintf(cr2, sizeof cr2, " CR2 0x%lx", a);
-	}
-	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx%s RSP 0x%lx while %s", v, mnemonic[v], err,
-		 f->rip, cr2, f->rsp, phase);
+	/* CR2 always: for #PF it is the faulting address, and after a #DF it
+	 * is often what started the cascade. */
+	uint64_t a;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(a));
+	eb_snprintf(cr2, sizeof cr2, " CR2 0x%lx", a);
+	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx RSP 0x%lx%s while %s", v, mnemonic[v], err,
+		 f->rip, f->rsp, cr2, phase);
 	eb_fatal();
 }
 
