@@ -138,22 +138,38 @@ class Fat:
 
 
 # ---- the damage kinds -------------------------------------------------------
+def _flip(img, off):
+    img.f.seek(off)
+    b = img.f.read(1)[0]
+    img.write(off, bytes([b ^ 0xFF]))
+
+
 def gpt_primary(img):
-    """Primary GPT header (LBA 1) overwritten with garbage."""
+    """Primary GPT header (LBA 1) overwritten with garbage (no signature)."""
     img.write(512, random.Random(1).randbytes(512))
 
 
-def gpt_backup(img):
-    """Backup GPT header (last LBA) overwritten with garbage."""
-    img.write((img.sectors - 1) * 512, random.Random(2).randbytes(512))
+# One byte flipped inside a CRC-covered field: the disk GUID of a header
+# (LBA 1 or the last LBA), or the first entry's name in the primary array.
+def gpt_primary_header(img):
+    """Primary GPT header: one byte of its disk GUID flipped (CRC fails)."""
+    _flip(img, 512 + 56)
 
 
 def gpt_primary_entries(img):
-    """Primary GPT entry array (LBAs 2-33): one byte of the ESP's entry
-    flipped, so its CRC no longer matches (the header itself is intact)."""
-    img.f.seek(2 * 512 + 32)
-    b = img.f.read(1)
-    img.write(2 * 512 + 32, bytes([b[0] ^ 0x01]))
+    """Primary GPT entry array: one byte of the first entry's name flipped."""
+    _flip(img, 2 * 512 + 56)
+
+
+def gpt_backup(img):
+    """Backup GPT header (last LBA): one byte of its disk GUID flipped."""
+    _flip(img, (img.sectors - 1) * 512 + 56)
+
+
+def gpt_both(img):
+    """Both GPT headers: one byte of each disk GUID flipped."""
+    gpt_primary_header(img)
+    gpt_backup(img)
 
 
 def esp_boot_sector(img):
@@ -221,6 +237,11 @@ def kernel_empty(img):
     _replace_kernel(img, b"")
 
 
+def kernel_not_elf(img):
+    """The kernel file replaced by a short text file."""
+    _replace_kernel(img, b"hello, this is not a kernel\n")
+
+
 def kernel_garbage(img):
     """The kernel file replaced by 64 KiB of random bytes (no ELF header)."""
     _replace_kernel(img, random.Random(3).randbytes(65536))
@@ -242,11 +263,13 @@ def stage2(img):
 
 
 KINDS = {
-    "gpt-primary": gpt_primary, "gpt-backup": gpt_backup,
-    "gpt-primary-entries": gpt_primary_entries, "esp-boot-sector": esp_boot_sector,
+    "gpt-primary": gpt_primary, "gpt-primary-header": gpt_primary_header,
+    "gpt-primary-entries": gpt_primary_entries, "gpt-backup": gpt_backup, "gpt-both": gpt_both,
+    "esp-boot-sector": esp_boot_sector,
     "chain-free": chain_free, "chain-out-of-range": chain_out_of_range,
     "chain-loop": chain_loop, "size-larger": size_larger, "size-smaller": size_smaller,
-    "kernel-empty": kernel_empty, "kernel-garbage": kernel_garbage, "kernel-dir": kernel_dir,
+    "kernel-empty": kernel_empty, "kernel-garbage": kernel_garbage,
+    "kernel-not-elf": kernel_not_elf, "kernel-dir": kernel_dir,
     "missing-kernel": missing_kernel, "stage2": stage2,
     "fat-loop": chain_loop,  # the older name
 }
