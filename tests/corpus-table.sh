@@ -38,6 +38,7 @@ done | while read -r name modes _mem _kernel _expect _text rest; do
 	*-stage2-damaged) damage=stage2 ;;
 	esac
 	case "$rest" in *--ramdisk*) damage="${damage:-ramdisk $(echo "$rest" | sed 's/.*--ramdisk [^ ]*\/\([^ ]*\).*/\1/'), RAM $_mem}" ;; esac
+	[ -n "$damage" ] || damage="kernel $(basename "$_kernel")"
 	b="-" u="-"
 	case "$modes" in *bios*) b=$(outcome bios "$name") ;; esac
 	case "$modes" in *uefi*) u=$(outcome uefi "$name") ;; esac
