@@ -155,6 +155,32 @@ static void begin_exit(void)
 	st = FW_POISON;
 }
 
+/* "0x800000000000000a EFI_VOLUME_CORRUPTED": the code and its name from the
+ * spec's table, for error lines.  Two buffers: one message may hold two. */
+static const char *efi_status(EFI_STATUS s)
+{
+	static const char *const names[] = {
+		"EFI_SUCCESS", "EFI_LOAD_ERROR", "EFI_INVALID_PARAMETER", "EFI_UNSUPPORTED",
+		"EFI_BAD_BUFFER_SIZE", "EFI_BUFFER_TOO_SMALL", "EFI_NOT_READY", "EFI_DEVICE_ERROR",
+		"EFI_WRITE_PROTECTED", "EFI_OUT_OF_RESOURCES", "EFI_VOLUME_CORRUPTED",
+		"EFI_VOLUME_FULL", "EFI_NO_MEDIA", "EFI_MEDIA_CHANGED", "EFI_NOT_FOUND",
+		"EFI_ACCESS_DENIED", "EFI_NO_RESPONSE", "EFI_NO_MAPPING", "EFI_TIMEOUT",
+		"EFI_NOT_STARTED", "EFI_ALREADY_STARTED", "EFI_ABORTED", "EFI_ICMP_ERROR",
+		"EFI_TFTP_ERROR", "EFI_PROTOCOL_ERROR", "EFI_INCOMPATIBLE_VERSION",
+		"EFI_SECURITY_VIOLATION", "EFI_CRC_ERROR", "EFI_END_OF_MEDIA", "status 29",
+		"status 30", "EFI_END_OF_FILE", "EFI_INVALID_LANGUAGE", "EFI_COMPROMISED_DATA",
+	};
+	static char buf[2][64];
+	static unsigned which;
+	uint64_t code = (uint64_t)s & ~(1ull << 63);
+	char *b = buf[which++ & 1];
+	if (code < sizeof names / sizeof names[0] && ((uint64_t)s >> 63 || !code))
+		eb_snprintf(b, sizeof buf[0], "0x%lx %s", (uint64_t)s, names[code]);
+	else
+		eb_snprintf(b, sizeof buf[0], "0x%lx", (uint64_t)s);
+	return b;
+}
+
 static EFI_FILE_HANDLE root;
 
 static int open_root(void)
@@ -166,13 +192,13 @@ static int open_root(void)
 	EFI_STATUS s = uefi_call_wrapper(bs->HandleProtocol, 3, image, &loaded_image_guid,
 					 (void **)&li);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: no LoadedImage protocol (status 0x%lx)", (uint64_t)s);
+		return eb_error("uefi: no LoadedImage protocol (status %s)", efi_status(s));
 	s = uefi_call_wrapper(bs->HandleProtocol, 3, li->DeviceHandle, &fs_guid, (void **)&fs);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: boot device has no file system (status 0x%lx)", (uint64_t)s);
+		return eb_error("uefi: boot device has no file system (status %s)", efi_status(s));
 	s = uefi_call_wrapper(fs->OpenVolume, 2, fs, &root);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open the boot volume (status 0x%lx)", (uint64_t)s);
+		return eb_error("uefi: cannot open the boot volume (status %s)", efi_status(s));
 	return EB_OK;
 }
 
@@ -192,7 +218,7 @@ int plat_read_file(const char *name, struct plat_file *out)
 	if (s == EFI_NOT_FOUND)
 		return EB_NOTFOUND;
 	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open '%s' (status 0x%lx)", name, (uint64_t)s);
+		return eb_error("uefi: cannot open '%s' (status %s)", name, efi_status(s));
 	union {
 		EFI_FILE_INFO info;
 		uint8_t raw[512];
@@ -201,7 +227,7 @@ int plat_read_file(const char *name, struct plat_file *out)
 	s = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &fisz, &fi);
 	if (EFI_ERROR(s)) {
 		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: cannot stat '%s' (status 0x%lx)", name, (uint64_t)s);
+		return eb_error("uefi: cannot stat '%s' (status %s)", name, efi_status(s));
 	}
 	/* A directory opens and "reads" as a list of EFI_FILE_INFO records. */
 	if (fi.info.Attribute & EFI_FILE_DIRECTORY) {
@@ -218,8 +244,8 @@ int plat_read_file(const char *name, struct plat_file *out)
 	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages, &addr);
 	if (EFI_ERROR(s)) {
 		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: no memory for '%s' (%lu bytes, status 0x%lx)", name, size,
-				(uint64_t)s);
+		return eb_error("uefi: no memory for '%s' (%lu bytes, status %s)", name, size,
+				efi_status(s));
 	}
 	/* One read for the whole file: the firmware batches the disk I/O. */
 	UINTN got = size;
@@ -228,8 +254,8 @@ int plat_read_file(const char *name, struct plat_file *out)
 	if (EFI_ERROR(s) || got != size) {
 		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
 		if (EFI_ERROR(s))
-			return eb_error("uefi: reading '%s' (%lu bytes) failed (status 0x%lx)", name,
-					size, (uint64_t)s);
+			return eb_error("uefi: reading '%s' (%lu bytes) failed (status %s)", name,
+					size, efi_status(s));
 		return eb_error("uefi: short read of '%s': the firmware returned %lu of its %lu bytes",
 				name, (uint64_t)got, size);
 	}
@@ -270,7 +296,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 	EFI_STATUS s = uefi_call_wrapper(bs->LocateProtocol, 3, &gop_guid, NULL, (void **)&gop);
 	if (EFI_ERROR(s) || !gop || !gop->Mode) {
-		eb_log(EB_LOG_WARN, "elfboot: no GOP (status 0x%lx)\r\n", (uint64_t)s);
+		eb_log(EB_LOG_WARN, "elfboot: no GOP (status %s)\r\n", efi_status(s));
 		return EB_NOTFOUND;
 	}
 	uint32_t cur = gop->Mode->Mode, best = cur;
@@ -297,7 +323,7 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 			s = uefi_call_wrapper(gop->SetMode, 2, gop, best);
 			if (EFI_ERROR(s))
 				eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u failed (status "
-					  "0x%lx); keeping the current one\r\n", best, (uint64_t)s);
+					  "%s); keeping the current one\r\n", best, efi_status(s));
 		}
 	}
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
@@ -419,10 +445,10 @@ int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
 	size += 16 * (dsize ? dsize : 48);
 	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, size, (void **)&buf);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (status 0x%lx)", (uint64_t)s);
+		return eb_error("uefi: no memory for the memory map (status %s)", efi_status(s));
 	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
 			      &dsize, &dver);
-	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status 0x%lx)", (uint64_t)s)
+	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s))
 			     : convert_map(buf, size, dsize, map, cap, count, fw);
 	uefi_call_wrapper(bs->FreePool, 1, buf);
 	return r;
@@ -435,7 +461,7 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 					 EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, &a);
 	if (EFI_ERROR(s))
 		return eb_error("uefi: cannot reserve %lu KiB for the kernel's page tables, "
-				"stack and segments (status 0x%lx)", bytes >> 10, (uint64_t)s);
+				"stack and segments (status %s)", bytes >> 10, efi_status(s));
 	*addr = a;
 	return EB_OK;
 }
@@ -455,14 +481,14 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	cap_bytes = size + 64 * (dsize ? dsize : 48);
 	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (%lu bytes, status 0x%lx)",
-				(uint64_t)cap_bytes, (uint64_t)s);
+		return eb_error("uefi: no memory for the memory map (%lu bytes, status %s)",
+				(uint64_t)cap_bytes, efi_status(s));
 	size = cap_bytes;
 	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
 			      &dsize, &dver);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: GetMemoryMap failed (status 0x%lx, needs %lu of %lu bytes)",
-				(uint64_t)s, (uint64_t)size, (uint64_t)cap_bytes);
+		return eb_error("uefi: GetMemoryMap failed (status %s, needs %lu of %lu bytes)",
+				efi_status(s), (uint64_t)size, (uint64_t)cap_bytes);
 	begin_exit();
 	/* The key goes stale if anything changed the map since GetMemoryMap
 	 * (timer events can): the spec's answer is GetMemoryMap into the same
@@ -486,11 +512,11 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 					"any more", (uint64_t)cap_bytes, (uint64_t)size, attempt);
 		if (EFI_ERROR(m))
 			return eb_error("uefi: GetMemoryMap failed after ExitBootServices attempt %u "
-					"(status 0x%lx)", attempt, (uint64_t)m);
+					"(status %s)", attempt, efi_status(m));
 	}
 	if (EFI_ERROR(s))
-		return eb_error("uefi: ExitBootServices failed %u time%s (status 0x%lx%s)", attempt,
-				attempt == 1 ? "" : "s", (uint64_t)s,
+		return eb_error("uefi: ExitBootServices failed %u time%s (status %s%s)", attempt,
+				attempt == 1 ? "" : "s", efi_status(s),
 				s == EFI_INVALID_PARAMETER ? ": stale memory map key" : "");
 	/* Said only now, on serial: no console existed during the retries. */
 	if (attempt > 1)
