@@ -89,8 +89,13 @@ void loader_main(void)
 	struct elf_image img;
 	struct eb_config cfg;
 	eb_phase("checking the kernel");
-	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg))
+	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg)) {
+		/* Name the file: "bad magic" alone does not say which file had it. */
+		char why[256];
+		eb_snprintf(why, sizeof why, "%s", eb_last_error());
+		eb_error("kernel-x86_64: %s", why);
 		eb_fatal();
+	}
 	char b1[24], b2[24];
 	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,

@@ -15,7 +15,6 @@
 #include "core.h"
 #include "cpu.h"
 
-#define EB_KERNEL_FILE "kernel-x86_64" /* the name loader_main asks for */
 
 static EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
@@ -258,18 +257,6 @@ int plat_read_file(const char *name, struct plat_file *out)
 					size, efi_status(s));
 		return eb_error("uefi: short read of '%s': the firmware returned %lu of its %lu bytes",
 				name, (uint64_t)got, size);
-	}
-	/* The core's ELF check says "bad magic" without knowing the file's
-	 * name; a kernel that is not an ELF file at all (a stray file, or the
-	 * firmware returning other data) is named here. */
-	const uint8_t *p = (const uint8_t *)(uintptr_t)addr;
-	if (!strcmp(name, EB_KERNEL_FILE) && (size < 4 || memcmp(p, "\177ELF", 4))) {
-		char head[16] = "";
-		unsigned o = 0;
-		for (uint64_t i = 0; i < 4 && i < size; i++)
-			o += (unsigned)eb_snprintf(head + o, sizeof head - o, "%s%02x", i ? " " : "", p[i]);
-		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
-		return eb_error("uefi: %s: not an ELF file (starts with %s)", name, head);
 	}
 	out->addr = addr;
 	out->size = size;

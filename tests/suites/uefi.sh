@@ -75,4 +75,4 @@ damaged() {
 # (A directory for a kernel: img-kernel-dir in tests/boot/corpus.list, on
 # both firmwares; damage kinds: tests/damage.py --list.)
 damaged kernel-not-elf "$B/kernels/k_default" kernel-not-elf \
-	'elfboot: error: uefi: kernel-x86_64: not an ELF file \(starts with 68 65 6c 6c\)'
+	'elfboot: error: kernel-x86_64: elf: file is 28 bytes, too small for an ELF header'
