@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_fat.c - the BIOS front end's GPT + FAT12/16/32 reader (stage2/fat.c,
+ * included here so its static state can be reset between runs) over a disk
+ * image that is the fuzz input.  disk_read() fails past the image's end, as
+ * a BIOS read error would.  Per input: fat_mount, then fat_lookup and
+ * fat_read of "kernel-x86_64" and of a path in a subdirectory, into a
+ * buffer poisoned (ASan) right after the bytes plat_read_file allocates.
+ *
+ * Byte 0 of the image (stage1 code, which fat.c never reads) picks a mode:
+ * bit 0 set: the harness rewrites both GPT CRCs before mounting, so mutated
+ * partition tables still reach the FAT code (CRC checks are fuzzed with the
+ * bit clear).
+ */
+#include <sanitizer/asan_interface.h>
+#include <string.h>
+
+#include "../stage2/fat.c"
+#include "fuzz.h"
+
+#define DISK_MAX (4u << 20)
+#define READ_MAX (16u << 20) /* larger files are skipped, not read */
+
+static const uint8_t *disk;
+static uint64_t disk_bytes;
+static uint8_t fixed[DISK_MAX];
+
+int disk_read(uint64_t lba, uint64_t count, void *dst)
+{
+	uint64_t sectors = disk_bytes / 512;
+	if (lba > sectors || count > sectors - lba)
+		return eb_error("disk: reading %lu sectors at LBA %lu failed (disk has %lu)",
+				(unsigned long)count, (unsigned long)lba, (unsigned long)sectors);
+	memcpy(dst, disk + lba * 512, count * 512);
+	return EB_OK;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Rewrites the entry-array and header CRCs of the GPT at LBA 1 (when the
+ * fields needed to find them lie inside the image). */
+static void fix_gpt_crcs(uint8_t *d, uint64_t bytes)
+{
+	if (bytes < 1024)
+		return;
+	uint8_t *h = d + 512;
+	uint32_t hsize = r32(h + 12);
+	uint64_t elba = r64(h + 72);
+	uint64_t ebytes = (uint64_t)r32(h + 80) * r32(h + 84);
+	if (ebytes <= sizeof gpt_entries && elba < bytes / 512 &&
+	    ebytes <= bytes - elba * 512)
+		put32(h + 88, eb_crc32(d + elba * 512, ebytes));
+	if (hsize >= 92 && hsize <= 512) {
+		put32(h + 16, 0);
+		put32(h + 16, eb_crc32(h, hsize));
+	}
+}
+
+static void reset_fat(void)
+{
+	memset(&fs, 0, sizeof fs);
+	fat_cache_first = ~0ull;
+}
+
+/* fat_read's destination: poisoned (ASan) except for the bytes
+ * plat_read_file would allocate, so any write past them is caught. */
+#define BUF_BYTES (READ_MAX + 128 * 512)
+static uint8_t *buf;
+static int verbose; /* FUZZ_VERBOSE=1 in the environment: say what was read */
+
+static void read_one(const char *path)
+{
+	struct fat_file f;
+	int st = fat_lookup(path, &f);
+	FUZZ_CHECK(st == EB_OK || st == EB_ERR || st == EB_NOTFOUND, "lookup status %d", st);
+	if (st != EB_OK || f.size == 0)
+		return;
+	uint32_t cb = fat_cluster_bytes();
+	FUZZ_CHECK(cb >= 512 && cb <= 128 * 512 && !(cb & (cb - 1)), "cluster bytes %u", cb);
+	/* What plat_read_file allocates: the size rounded up to whole clusters. */
+	uint64_t room = EB_ALIGN_UP((uint64_t)f.size, cb);
+	if (room > READ_MAX)
+		return;
+	__asan_unpoison_memory_region(buf, room);
+	st = fat_read(&f, path, buf);
+	if (verbose)
+		fprintf(stderr, "fuzz_fat: %s: %u bytes from cluster %u: %s\n", path, f.size,
+			f.first_cluster, st == EB_OK ? "read" : eb_last_error());
+	__asan_poison_memory_region(buf, room);
+	FUZZ_CHECK(st == EB_OK || eb_last_error()[0], "fat_read failed without a message");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!buf) {
+		buf = malloc(BUF_BYTES);
+		__asan_poison_memory_region(buf, BUF_BYTES);
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	}
+	if (size > DISK_MAX)
+		return 0;
+	disk = data;
+	disk_bytes = size;
+	if (size && (data[0] & 1)) {
+		memcpy(fixed, data, size);
+		fix_gpt_crcs(fixed, size);
+		disk = fixed;
+	}
+	reset_fat();
+	if (fat_mount() != EB_OK) {
+		if (verbose)
+			fprintf(stderr, "fuzz_fat: mount: %s\n", eb_last_error());
+		FUZZ_CHECK(eb_last_error()[0], "fat_mount failed without a message");
+		return 0;
+	}
+	FUZZ_CHECK(fs.type == 12 || fs.type == 16 || fs.type == 32, "FAT%u", fs.type);
+	FUZZ_CHECK(fs.part_sectors >= 1, "empty partition mounted");
+	read_one("kernel-x86_64");
+	read_one("boot.json");
+	read_one("EFI/BOOT/BOOTX64.EFI");
+	read_one("/dir/sub/long file name.txt");
+	return 0;
+}
