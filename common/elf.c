@@ -5,7 +5,8 @@
  * inside the file, filesz <= memsz, no address sum that wraps, no two
  * PT_LOADs overlapping, the entry in an executable segment, PIE relocations
  * limited to R_X86_64_RELATIVE, and the ".bootloader-config" section found
- * by name.  Nothing here writes memory; load.c does the loading.
+ * by name in a section header table checked for damage first.  Nothing
+ * here writes memory; load.c does the loading.
  */
 #include "core.h"
 #include "elf64.h"
@@ -107,6 +108,12 @@ static int parse_dynamic(struct elf_image *img, const struct elf64_phdr *ph)
 	return EB_OK;
 }
 
+static int damaged(uint64_t shoff, const char *why)
+{
+	return eb_error("elf: section headers at 0x%lx are damaged (%s): the kernel file is "
+			"corrupt or was misread from disk", shoff, why);
+}
+
 int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *len)
 {
 	struct elf_image tmp;
@@ -131,9 +138,16 @@ int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *le
 		return eb_error("elf: section headers at 0x%lx lie outside the %lu-byte file",
 				eh->e_shoff, img->size);
 	get(&sh0, img, eh->e_shoff, sizeof sh0);
+	/* Header 0 is all zero but for the extended counts.  Checked first: a
+	 * file misread from disk (a looping FAT chain repeats clusters) has
+	 * other bytes here, and "no config section" would mislead. */
+	if (sh0.sh_name || sh0.sh_type || sh0.sh_flags || sh0.sh_addr || sh0.sh_offset ||
+	    sh0.sh_info || sh0.sh_addralign || sh0.sh_entsize || (eh->e_shnum && sh0.sh_size) ||
+	    (shstrndx != SHN_XINDEX && sh0.sh_link))
+		return damaged(eh->e_shoff, "header 0 is not null");
 	if (shnum == 0)
 		shnum = sh0.sh_size; /* more than 0xff00 sections */
-	if (shstrndx == 0xffff)
+	if (shstrndx == SHN_XINDEX)
 		shstrndx = sh0.sh_link;
 	if (shnum > img->size / sizeof(struct elf64_shdr) ||
 	    !in_file(img, eh->e_shoff, shnum * sizeof(struct elf64_shdr)))
@@ -144,9 +158,17 @@ int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *le
 				shstrndx, shnum);
 	struct elf64_shdr strtab;
 	get(&strtab, img, eh->e_shoff + (uint64_t)shstrndx * sizeof strtab, sizeof strtab);
+	if (strtab.sh_type != SHT_STRTAB) {
+		char why[80];
+		eb_snprintf(why, sizeof why, "the name table, header %u, has type %u, not "
+			    "SHT_STRTAB", shstrndx, strtab.sh_type);
+		return damaged(eh->e_shoff, why);
+	}
 	if (!in_file(img, strtab.sh_offset, strtab.sh_size))
 		return eb_error("elf: section name table at 0x%lx size 0x%lx lies outside the "
 				"file", strtab.sh_offset, strtab.sh_size);
+	if (strtab.sh_size == 0 || img->file[strtab.sh_offset] != 0)
+		return damaged(eh->e_shoff, "the name table does not start with a NUL byte");
 	static const char name[] = ELFBOOT_CONFIG_SECTION;
 	for (uint64_t i = 1; i < shnum; i++) {
 		struct elf64_shdr sh;
@@ -278,6 +300,19 @@ int elf_parse(const void *file, uint64_t size, struct elf_image *img)
 	img->vmin = EB_ALIGN_DOWN(img->seg[0].vaddr, EB_PAGE);
 	const struct elf_segment *last = &img->seg[img->nseg - 1];
 	img->vmax = EB_ALIGN_UP(last->vaddr + last->memsz, EB_PAGE);
+	if (img->pie) {
+		/* The loader places a PIE in whole level-4 slots of one canonical
+		 * half: a larger span or alignment cannot be placed, and the slot
+		 * count of a span near 2^64 would wrap. */
+		if (img->max_align > (1ull << 39))
+			return eb_error("elf: PIE kernel: segment alignment 0x%lx is larger than "
+					"a 512 GiB level-4 slot", img->max_align);
+		uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align);
+		if (img->vmax - lo > (1ull << 47))
+			return eb_error("elf: PIE kernel spans 0x%lx-0x%lx (0x%lx bytes): a "
+					"position-independent image must fit in one canonical "
+					"half (128 TiB)", lo, img->vmax, img->vmax - lo);
+	}
 
 	int entry_ok = 0;
 	for (uint32_t i = 0; i < img->nseg; i++) {

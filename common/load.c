@@ -11,6 +11,7 @@
 #include "core.h"
 
 #define BOOT_INFO_SIZE sizeof(struct elfboot_boot_info)
+#define PHYS_LIMIT (1ull << 52) /* the architectural MAXPHYADDR bound */
 
 /* Copies len bytes to the kernel's virtual address va through its tables. */
 static int vcopy(struct vmm *v, uint64_t va, const void *src, uint64_t len)
@@ -62,8 +63,10 @@ static int load_segment(struct load_result *r, const struct elf_segment *s, uint
 		uint64_t data_lo = va0 > first ? va0 : first, data_hi = va0 + s->filesz;
 		if (data_hi < data_lo)
 			data_hi = data_lo;
-		memset(b, 0, data_lo - first);
-		memset(b + (data_hi - first), 0, end - data_hi);
+		if (!r->frames_zeroed) {
+			memset(b, 0, data_lo - first);
+			memset(b + (data_hi - first), 0, end - data_hi);
+		}
 	}
 	return vcopy(&r->vmm, va0, r->img.file + s->offset, s->filesz);
 }
@@ -94,6 +97,8 @@ static int relocate(struct load_result *r, uint64_t offset)
 static int place(struct va_slots *vs, const struct eb_mapping *m, uint64_t len, uint64_t align,
 		 const char *what, uint64_t *va)
 {
+	if (!len)
+		return eb_error("map: %s has length 0", what);
 	if (m->fixed) {
 		*va = m->addr;
 		if (!eb_range_ok(*va, len))
@@ -101,8 +106,8 @@ static int place(struct va_slots *vs, const struct eb_mapping *m, uint64_t len, 
 		va_mark(vs, *va, len);
 		return EB_OK;
 	}
-	unsigned n = (unsigned)((len + (1ull << 39) - 1) >> 39);
-	if (va_take(vs, n, va, what))
+	unsigned n;
+	if (va_take_len(vs, len, va, &n, what))
 		return EB_ERR;
 	*va += va_random_offset(vs, n, len, align);
 	return EB_OK;
@@ -118,8 +123,8 @@ static int load_kernel_image(struct load_result *r, struct va_slots *vs, uint64_
 		else {
 			/* Whole slots; the offset keeps every segment's alignment. */
 			uint64_t lo = EB_ALIGN_DOWN(img->vmin, img->max_align), base;
-			unsigned n = (unsigned)((img->vmax - lo + (1ull << 39) - 1) >> 39);
-			if (va_take(vs, n, &base, "kernel image"))
+			unsigned n;
+			if (va_take_len(vs, img->vmax - lo, &base, &n, "kernel image"))
 				return EB_ERR;
 			uint64_t align = img->max_align > (2ull << 20) ? img->max_align : 2ull << 20;
 			*offset = base + va_random_offset(vs, n, img->vmax - lo, align) - lo;
@@ -144,7 +149,8 @@ static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_
 	uint64_t frames;
 	if (fa_alloc(&r->fa, size / EB_PAGE, EB_PAGE, &frames))
 		return eb_error("load: kernel stack of %lu KiB: %s", size >> 10, eb_last_error());
-	memset((void *)(uintptr_t)frames, 0, size);
+	if (!r->frames_zeroed)
+		memset((void *)(uintptr_t)frames, 0, size);
 	if (vmm_map(&r->vmm, guard + EB_PAGE, frames, size, PTE_W | PTE_NX, 0, "kernel stack"))
 		return EB_ERR;
 	bi->kernel_stack_bottom = guard + EB_PAGE;
@@ -158,6 +164,12 @@ static int map_stack(struct load_result *r, struct va_slots *vs, struct elfboot_
 static int map_phys(struct load_result *r, struct va_slots *vs, const struct eb_mapping *m,
 		    uint64_t pa, uint64_t len, const char *what, uint64_t *va_out)
 {
+	if (!len)
+		return eb_error("map: %s at physical 0x%lx has length 0", what, pa);
+	/* Before rounding: pa + len near 2^64 would round up to a small end. */
+	if (!eb_range_ok(pa, len) || pa + len > PHYS_LIMIT)
+		return eb_error("map: %s at physical 0x%lx + 0x%lx lies beyond the 52-bit "
+				"physical address space", what, pa, len);
 	uint64_t lo = EB_ALIGN_DOWN(pa, EB_PAGE), hi = EB_ALIGN_UP(pa + len, EB_PAGE), va;
 	if (place(vs, m, hi - lo, 2ull << 20, what, &va))
 		return EB_ERR;
@@ -174,8 +186,13 @@ static int map_physical_memory(struct load_result *r, struct va_slots *vs,
 	for (uint32_t i = 0; i < in->map_count; i++)
 		if (in->map[i].end > top)
 			top = in->map[i].end;
+	/* map_phys has checked the framebuffer's end already. */
 	if (in->has_fb && in->fb.phys + in->fb.byte_len > top)
 		top = in->fb.phys + in->fb.byte_len;
+	/* A hostile map entry ending near 2^64 would round up to 0. */
+	if (top > PHYS_LIMIT)
+		return eb_error("map: physical memory map: the memory map reaches 0x%lx, beyond "
+				"the 52-bit physical address space", top);
 	top = EB_ALIGN_UP(top, 1ull << 30);
 	uint64_t va;
 	/* Slot-aligned even with aslr: the map is made of 1 GiB pages. */
@@ -281,6 +298,7 @@ int load_prepare(struct load_input *in, const struct elf_image *img,
 		 const struct eb_config *cfg, struct load_result *r)
 {
 	memset(r, 0, sizeof *r);
+	r->frames_zeroed = in->frames_zeroed;
 	r->img = *img;
 	r->cfg = *cfg;
 	const struct plat_file *kf = &in->kernel;

@@ -13,11 +13,15 @@
 static uint64_t bounds[MEMMAP_SCRATCH];
 static struct mem_region scratch[MEMMAP_SCRATCH];
 
-static unsigned rank(const struct mem_region *r)
+/* Whether a wins over b where they overlap: FIRMWARE > BOOTLOADER > BUSY >
+ * FREE; among firmware types the higher code wins, as Linux's E820
+ * sanitiser does.  Kind first, then fw_type: one sum of both wraps for
+ * codes near 2^32 and would rank them below FREE. */
+static int outranks(const struct mem_region *a, const struct mem_region *b)
 {
-	/* FIRMWARE > BOOTLOADER > BUSY > FREE; among firmware types the higher
-	 * code wins, as Linux's E820 sanitiser does. */
-	return r->kind == MEM_FIRMWARE ? 3 + r->fw_type : r->kind;
+	if (a->kind != b->kind)
+		return a->kind > b->kind;
+	return a->kind == MEM_FIRMWARE && a->fw_type > b->fw_type;
 }
 
 int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap)
@@ -49,7 +53,7 @@ int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap)
 		const struct mem_region *win = 0;
 		for (uint32_t i = 0; i < n; i++)
 			if (map[i].start <= lo && map[i].end >= hi && map[i].end > map[i].start &&
-			    (!win || rank(&map[i]) > rank(win)))
+			    (!win || outranks(&map[i], win)))
 				win = &map[i];
 		if (!win)
 			continue; /* a hole between entries */
@@ -75,8 +79,10 @@ int memmap_normalize(struct mem_region *map, uint32_t *count, uint32_t cap)
 int memmap_add(struct mem_region *map, uint32_t *count, uint32_t cap,
 	       const struct mem_region *add, uint32_t n)
 {
-	if (*count + n > cap)
-		return eb_error("memory map: %u entries, room for %u", *count + n, cap);
+	/* Compared without the sum, which wraps in 32 bits. */
+	if (*count > cap || n > cap - *count)
+		return eb_error("memory map: %lu entries, room for %u",
+				(uint64_t)*count + n, cap);
 	memcpy(map + *count, add, n * sizeof *add);
 	*count += n;
 	return memmap_normalize(map, count, cap);

@@ -67,6 +67,11 @@ uint64_t va_random_offset(struct va_slots *s, unsigned n, uint64_t len, uint64_t
 
 int va_take(struct va_slots *s, unsigned n, uint64_t *va, const char *what)
 {
+	/* n == 0 would make every index a candidate (513 of them); more than a
+	 * half cannot be placed without crossing the non-canonical hole. */
+	if (n == 0 || n > 256)
+		return eb_error("map: %s needs %u level-4 slots; 1 to 256 (one canonical "
+				"half) can be placed", what, n);
 	unsigned cand[512], nc = 0;
 	for (unsigned i = 0; i + n <= 512; i++) {
 		/* Never span the non-canonical hole between slots 255 and 256. */
@@ -86,4 +91,17 @@ int va_take(struct va_slots *s, unsigned n, uint64_t *va, const char *what)
 		s->used[pick + k] = 1;
 	*va = va_slot_base(pick);
 	return EB_OK;
+}
+
+int va_take_len(struct va_slots *s, uint64_t len, uint64_t *va, unsigned *n, const char *what)
+{
+	if (len == 0)
+		return eb_error("map: %s has length 0", what);
+	/* Whole slots, counted without the round-up sum that wraps near 2^64. */
+	uint64_t slots = len / SLOT + (len % SLOT != 0);
+	if (slots > 256)
+		return eb_error("map: %s of 0x%lx bytes needs %lu level-4 slots, more than "
+				"one canonical half (256)", what, len, slots);
+	*n = (unsigned)slots;
+	return va_take(s, *n, va, what);
 }

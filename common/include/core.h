@@ -231,6 +231,9 @@ void va_slots_init(struct va_slots *s, const struct eb_config *cfg, uint64_t see
 void va_mark(struct va_slots *s, uint64_t va, uint64_t len);
 /* Finds `n` consecutive free slots, marks them, returns their base VA. */
 int va_take(struct va_slots *s, unsigned n, uint64_t *va, const char *what);
+/* va_take for the slots `len` bytes need (EB_ERR for 0 or more than a
+ * canonical half); *n receives the count. */
+int va_take_len(struct va_slots *s, uint64_t len, uint64_t *va, unsigned *n, const char *what);
 /* With aslr: a random multiple of `align` at which `len` bytes still fit in
  * `n` slots; 0 without aslr. */
 uint64_t va_random_offset(struct va_slots *s, unsigned n, uint64_t len, uint64_t align);
@@ -251,6 +254,10 @@ struct load_input {
 	uint64_t test_sentinel;     /* from boot.json */
 	uint64_t pool_addr, pool_size; /* frames reserved by the front end; size 0:
 	                                  allocate from the map's free memory */
+	/* free memory already reads as zero (the host simulation's fresh
+	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
+	 * load touches only the pages it writes */
+	uint8_t frames_zeroed;
 };
 
 struct load_result {
@@ -269,6 +276,7 @@ struct load_result {
 	struct vmm vmm;
 	struct elf_image img;
 	struct eb_config cfg;
+	uint8_t frames_zeroed;    /* copied from load_input */
 };
 
 /* Bytes of frames load_prepare needs at most (for the front end's pool). */

@@ -52,10 +52,12 @@ _Static_assert(sizeof(struct elf64_rela) == 24, "rela");
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
+#define SHT_STRTAB 3
 #define SHT_NOBITS 8
 #define SHF_ALLOC 2
 #define SHN_UNDEF 0
 #define SHN_LORESERVE 0xff00
+#define SHN_XINDEX 0xffff
 #define DT_NULL 0
 #define DT_PLTRELSZ 2
 #define DT_RELA 7

@@ -126,6 +126,36 @@ static void section_errors(void)
 	/* No section headers at all: no config. */
 	n = build_static(); eh()->e_shoff = 0; eh()->e_shnum = 0;
 	T_ERR(kernel_check(buf, n, &img, &c), "kernel has no .bootloader-config section");
+	/* A damaged table says so, not "no config section" (a looping FAT
+	 * chain hands over the file with clusters repeated). */
+	const char *dmg = "are damaged (header 0 is not null): the kernel file is corrupt or "
+			  "was misread from disk";
+	n = build_static(); sh(0)->sh_type = 1;
+	T_ERR(kernel_check(buf, n, &img, &c), dmg);
+	n = build_static(); sh(0)->sh_size = 3; /* only with e_shnum == 0 */
+	T_ERR(kernel_check(buf, n, &img, &c), dmg);
+	n = build_static(); sh(0)->sh_link = 2; /* only with e_shstrndx == SHN_XINDEX */
+	T_ERR(kernel_check(buf, n, &img, &c), dmg);
+	n = build_static(); memcpy(buf + g.shoff, buf + 0x1000, 3 * 64); /* a repeated cluster */
+	T_ERR(kernel_check(buf, n, &img, &c), "section headers at 0x");
+	T_CHECK(strstr(eb_last_error(), "damaged") != NULL);
+	n = build_static(); sh(2)->sh_type = 1;
+	T_ERR(kernel_check(buf, n, &img, &c),
+	      "damaged (the name table, header 2, has type 1, not SHT_STRTAB)");
+	n = build_static(); buf[sh(2)->sh_offset] = '.';
+	T_ERR(kernel_check(buf, n, &img, &c), "damaged (the name table does not start with a NUL byte)");
+	n = build_static(); sh(2)->sh_size = 0;
+	T_ERR(kernel_check(buf, n, &img, &c), "does not start with a NUL byte");
+	/* Extended numbering through header 0 is sane. */
+	n = build_static(); sh(0)->sh_size = eh()->e_shnum; eh()->e_shnum = 0;
+	sh(0)->sh_link = eh()->e_shstrndx; eh()->e_shstrndx = SHN_XINDEX;
+	T_OK(kernel_check(buf, n, &img, &c));
+	T_EQ(img.config_len, 133);
+	/* A sane table without the section: only then "no config section". */
+	gen_static(&g, cfg);
+	g.config = NULL;
+	n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "kernel has no .bootloader-config section");
 	/* The config's own checks run through kernel_check. */
 	n = build_static(); buf[g.config_off + 87] = 9;
 	T_ERR(kernel_check(buf, n, &img, &c), "aslr at .bootloader-config+87: byte 0x09");
@@ -183,6 +213,37 @@ static void kernel_base_rules(void)
 	T_ERR(kernel_check(buf, n, &img, &c), "not canonical");
 }
 
+/* A PIE must be placeable in one canonical half: a span near 2^64 made the
+ * loader's slot count wrap to 0. */
+static void pie_span(void)
+{
+	gen_pie(&g, cfg);
+	g.seg[1].vaddr = 0xffffffff80000000ull; /* one segment low, one in the top 2 GiB */
+	uint64_t n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "PIE kernel spans 0x1000-0xffffffff80002000 "
+					      "(0xffffffff80001000 bytes): a position-independent "
+					      "image must fit in one canonical half");
+	/* The boundary: exactly 128 TiB is placeable, one page more is not. */
+	gen_pie(&g, cfg);
+	g.dyn_vaddr = (1ull << 47); /* the last PT_LOAD ends at 2^47 + 4 KiB */
+	n = gen_build(&g, buf, sizeof buf);
+	T_OK(kernel_check(buf, n, &img, &c));
+	T_EQ(img.vmax - img.vmin, 1ull << 47);
+	g.dyn_vaddr = (1ull << 47) + 0x1000;
+	n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "(0x800000001000 bytes)");
+	gen_pie(&g, cfg);
+	g.seg[0].align = 1ull << 40;
+	n = gen_build(&g, buf, sizeof buf);
+	T_ERR(kernel_check(buf, n, &img, &c), "segment alignment 0x10000000000 is larger than a 512 GiB");
+	/* A static kernel with the same layout is placed as linked: fine. */
+	gen_static(&g, cfg);
+	g.seg[0].vaddr = 0x200000;
+	g.entry = 0x200010;
+	n = gen_build(&g, buf, sizeof buf);
+	T_OK(kernel_check(buf, n, &img, &c));
+}
+
 /* Random corruption: every outcome is "accepted" or "one error line". */
 static void fuzz_never_crashes(void)
 {
@@ -210,6 +271,7 @@ int main(void)
 	T_RUN(section_errors);
 	T_RUN(pie_errors);
 	T_RUN(kernel_base_rules);
+	T_RUN(pie_span);
 	T_RUN(fuzz_never_crashes);
 	return T_END();
 }

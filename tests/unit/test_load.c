@@ -269,6 +269,85 @@ static void pool_then_final_map(void)
 	T_ERR(load_prepare(&in, &img, &cc, &r), "out of memory");
 }
 
+/* frames_zeroed: over RAM that already reads as zero the load is still
+ * right, and fresh frames are really left alone (dirty RAM stays dirty in
+ * .bss and the stack, which proves the clearing was skipped). */
+static void frames_zeroed(void)
+{
+	struct eb_config c;
+	config_default(&c);
+	setup(&c, 0);
+	/* Zero everything but the kernel file, as fresh anonymous memory is. */
+	uint8_t *a = arena_get();
+	memset(a, 0, KFILE - ARENA_BASE);
+	memset(a + (KFILE - ARENA_BASE) + in.kernel.size, 0,
+	       ARENA_SIZE - (KFILE - ARENA_BASE) - in.kernel.size);
+	in.frames_zeroed = 1;
+	T_OK(load_kernel(&in, &r));
+	if (t_case_failed)
+		return;
+	common_checks();
+	T_EQ(byte_at(0xffffffff800017ffull), 0x90);
+	T_EQ(byte_at(0xffffffff80001800ull), 0);
+	T_EQ(byte_at(0xffffffff800020ffull), 0xab);
+	T_EQ(byte_at(0xffffffff80002100ull), 0);
+	T_EQ(byte_at(0xffffffff80004fffull), 0);
+	T_EQ(byte_at(r.stack_top - 1), 0);
+	/* Dirty RAM with the flag: the loader did not clear fresh frames. */
+	setup(&c, 0);
+	in.frames_zeroed = 1;
+	T_OK(load_kernel(&in, &r));
+	T_EQ(byte_at(0xffffffff800020ffull), 0xab); /* file data still copied */
+	T_EQ(byte_at(0xffffffff80004fffull), 0x5a);
+	T_EQ(byte_at(r.stack_top - 1), 0x5a);
+	T_EQ(r.boot_info->kernel_stack_len, 0x14000); /* boot info still cleared+filled */
+	/* The boot-info page is still cleared: the slack after the regions. */
+	const uint8_t *slack = (const uint8_t *)r.boot_info + sizeof *r.boot_info +
+			       r.boot_info->memory_regions_len * 24;
+	T_EQ(slack[0] | slack[23], 0);
+}
+
+/* Sizes and addresses near 2^64 and zero lengths: each once wrapped into a
+ * zero slot count (va_take wrote past its candidate array) or a bad map. */
+static void wraparound(void)
+{
+	struct eb_config c;
+	config_default(&c);
+	/* A PIE spanning nearly all of the address space (kernel_check refuses
+	 * it now; the loader must too if handed one). */
+	setup(&c, 1);
+	struct elf_image img;
+	struct eb_config cc;
+	T_OK(kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cc));
+	img.vmax = 0xffffffff80002000ull; /* vmin 0x1000 */
+	T_ERR(load_prepare(&in, &img, &cc, &r),
+	      "kernel image of 0xffffffff80001000 bytes needs 33554432 level-4 slots");
+	/* A zero-size framebuffer. */
+	setup(&c, 0);
+	in.fb.byte_len = 0;
+	T_ERR(load_kernel(&in, &r), "framebuffer at physical 0x43000000 has length 0");
+	/* A framebuffer whose end rounds up past 2^64. */
+	setup(&c, 0);
+	in.fb.phys = 0xffffffffffffe000ull;
+	in.fb.byte_len = 0x1800;
+	T_ERR(load_kernel(&in, &r), "framebuffer at physical 0xffffffffffffe000 + 0x1800 lies "
+				    "beyond the 52-bit physical address space");
+	/* A firmware map entry ending near 2^64: the physical-memory map's top
+	 * once rounded up to 0. */
+	c.has_physical_memory = 1;
+	setup(&c, 0);
+	map[in.map_count++] = (struct mem_region){ 0xfffffff000000000ull, 0xfffffffffffff000ull,
+						   MEM_FIRMWARE, 2 };
+	T_ERR(load_kernel(&in, &r), "memory map reaches 0xfffffffffffff000, beyond");
+	/* A ramdisk of a fixed address whose end wraps. */
+	config_default(&c);
+	c.ramdisk_memory = (struct eb_mapping){ 1, 0xfffffffffffff000ull };
+	setup(&c, 0);
+	in.ramdisk.addr = ARENA_BASE + (36ull << 20);
+	in.ramdisk.size = 0x2000;
+	T_ERR(load_kernel(&in, &r), "map: ramdisk at 0xfffffffffffff000 + 0x2000 wraps");
+}
+
 static void errors(void)
 {
 	struct eb_config c;
@@ -310,6 +389,8 @@ int main(void)
 	T_RUN(fixed_base_and_aslr);
 	T_RUN(trampoline_avoids_kernel);
 	T_RUN(pool_then_final_map);
+	T_RUN(frames_zeroed);
+	T_RUN(wraparound);
 	T_RUN(errors);
 	return T_END();
 }

@@ -49,6 +49,43 @@ static void overlaps_restrictive_wins(void)
 		T_CHECK(m[i - 1].end <= m[i].start);
 }
 
+/* Firmware codes near 2^32 once ranked as 3 + code, which wrapped below
+ * FREE: the reserved ranges came out usable. */
+static void huge_fw_types_win(void)
+{
+	struct mem_region m[12] = {
+		R(0x100000, 0x1000000, MEM_FREE, 7),
+		R(0x200000, 0x300000, MEM_FIRMWARE, 0xffffffffu),
+		R(0x400000, 0x500000, MEM_FIRMWARE, 0xfffffffdu),
+		R(0x480000, 0x580000, MEM_FIRMWARE, 0xfffffffeu),
+		R(0x800000, 0x900000, MEM_BOOTLOADER, 0),
+		R(0x880000, 0x980000, MEM_FIRMWARE, 0xffffffffu),
+	};
+	uint32_t n = 6;
+	T_OK(memmap_normalize(m, &n, 12));
+	T_EQ(n, 9);
+	T_EQ(m[1].start, 0x200000);
+	T_EQ(m[1].kind, MEM_FIRMWARE);
+	T_EQ(m[1].fw_type, 0xffffffffu);
+	T_EQ(m[3].start, 0x400000);
+	T_EQ(m[3].end, 0x480000);
+	T_EQ(m[3].fw_type, 0xfffffffdu);
+	T_EQ(m[4].end, 0x580000);
+	T_EQ(m[4].fw_type, 0xfffffffeu); /* the higher code wins the overlap */
+	T_EQ(m[6].kind, MEM_BOOTLOADER);
+	T_EQ(m[6].end, 0x880000);
+	T_EQ(m[7].kind, MEM_FIRMWARE);
+	T_EQ(m[7].end, 0x980000);
+	struct elfboot_memory_region out[16];
+	int k = memmap_export(m, n, FIRMWARE_UEFI, out, 16);
+	for (int i = 0; i < k; i++)
+		if (out[i].kind == ELFBOOT_REGION_USABLE)
+			T_CHECK(out[i].end <= 0x200000 || (out[i].start >= 0x300000 &&
+							     out[i].end <= 0x400000) ||
+				(out[i].start >= 0x580000 && out[i].end <= 0x800000) ||
+				out[i].start >= 0x980000);
+}
+
 static void mark_and_capacity(void)
 {
 	struct mem_region m[4] = { R(0x100000, 0x1000000, MEM_FREE, 7) };
@@ -59,6 +96,9 @@ static void mark_and_capacity(void)
 	T_EQ(n, 3);
 	T_EQ(m[1].kind, MEM_BOOTLOADER);
 	T_ERR(memmap_add(m, &n, 4, &b2, 1), "room for 4");
+	/* count + n wrapped in 32 bits and passed the capacity check. */
+	T_ERR(memmap_add(m, &n, 4, &b2, 0xffffffffu), "4294967299 entries, room for 4");
+	T_EQ(n, 4); /* untouched */
 	struct mem_region big[2000];
 	for (int i = 0; i < 1500; i++)
 		big[i] = R((uint64_t)i * 0x2000, (uint64_t)i * 0x2000 + 0x1000, MEM_FREE, 7);
@@ -121,6 +161,7 @@ int main(void)
 {
 	T_RUN(sorts_and_merges);
 	T_RUN(overlaps_restrictive_wins);
+	T_RUN(huge_fw_types_win);
 	T_RUN(mark_and_capacity);
 	T_RUN(export_kinds);
 	T_RUN(allocator);

@@ -97,6 +97,7 @@ static void slots(void)
 	struct eb_config c;
 	struct va_slots s;
 	uint64_t va;
+	unsigned n;
 	config_default(&c);
 	va_slots_init(&s, &c, 1);
 	T_OK(va_take(&s, 1, &va, "a"));
@@ -116,6 +117,23 @@ static void slots(void)
 	va_slots_init(&s, &c, 1);
 	T_OK(va_take(&s, 6, &va, "e"));
 	T_ERR(va_take(&s, 1, &va, "f"), "no 1 free level-4 slot(s) in the dynamic range for f");
+	/* Zero slots made every index a candidate and wrote past cand[512];
+	 * more than a half cannot be placed. */
+	config_default(&c);
+	va_slots_init(&s, &c, 1);
+	T_ERR(va_take(&s, 0, &va, "zero"), "zero needs 0 level-4 slots");
+	T_ERR(va_take(&s, 257, &va, "big"), "big needs 257 level-4 slots");
+	T_ERR(va_take_len(&s, 0, &va, &n, "empty"), "empty has length 0");
+	/* The old round-up sum wrapped to 0 slots for lengths near 2^64. */
+	T_ERR(va_take_len(&s, 0xffffffff80002000ull, &va, &n, "huge"),
+	      "huge of 0xffffffff80002000 bytes needs 33554432 level-4 slots");
+	T_ERR(va_take_len(&s, (1ull << 47) + 1, &va, &n, "half+1"), "needs 257 level-4 slots");
+	T_OK(va_take_len(&s, 1ull << 47, &va, &n, "half"));
+	T_EQ(n, 256);
+	T_EQ(va, 0xffff800000000000ull);
+	T_OK(va_take_len(&s, 1, &va, &n, "one byte"));
+	T_EQ(n, 1);
+	T_EQ(va, 1ull << 39);
 	/* ASLR spreads the choice. */
 	config_default(&c);
 	c.aslr = 1;
