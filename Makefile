@@ -15,7 +15,7 @@ GNUEFI_INC ?= /usr/include/efi
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
               common/crc32.c
-COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c
+COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
@@ -38,13 +38,14 @@ deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c) $(B)/efi/common/handoff.o
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c) $(B)/efi/common/handoff.o \
+            $(B)/efi/common/isr.o
 
 $(B)/efi/%.o: %.c $(wildcard common/include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-$(B)/efi/common/handoff.o: common/handoff.asm
+$(B)/efi/common/handoff.o $(B)/efi/common/isr.o: $(B)/efi/common/%.o: common/%.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 $< -o $@
 
@@ -74,7 +75,7 @@ S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-chec
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c) \
-           $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o
+           $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)
 	@mkdir -p $(dir $@)
@@ -84,7 +85,7 @@ $(B)/bios/stage2/entry.o: stage2/entry.asm $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -I $(B)/bios/ $< -o $@
 
-$(B)/bios/common/handoff.o: common/handoff.asm
+$(B)/bios/common/handoff.o $(B)/bios/common/isr.o: $(B)/bios/common/%.o: common/%.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 $< -o $@
 

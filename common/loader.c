@@ -67,6 +67,7 @@ void loader_main(void)
 	struct eb_bootcfg bc;
 	struct plat_file bf;
 	bootcfg_default(&bc);
+	eb_phase("reading boot.json");
 	int st = plat_read_file("boot.json", &bf);
 	if (st == EB_OK && bootcfg_parse((const char *)(uintptr_t)bf.addr, bf.size, &bc))
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
@@ -79,6 +80,7 @@ void loader_main(void)
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",
 	       st == EB_OK ? "read" : "absent", bc.log_level);
 
+	eb_phase("reading the kernel");
 	st = plat_read_file("kernel-x86_64", &in.kernel);
 	if (st == EB_NOTFOUND)
 		eb_error("kernel file 'kernel-x86_64' not found at the root of the boot partition");
@@ -86,6 +88,7 @@ void loader_main(void)
 		eb_fatal();
 	struct elf_image img;
 	struct eb_config cfg;
+	eb_phase("checking the kernel");
 	if (kernel_check((const void *)(uintptr_t)in.kernel.addr, in.kernel.size, &img, &cfg))
 		eb_fatal();
 	char b1[24], b2[24];
@@ -102,6 +105,7 @@ void loader_main(void)
 		min_w = bc.min_width;
 	if (bc.has_min_height)
 		min_h = bc.min_height;
+	eb_phase("setting the video mode");
 	in.has_fb = plat_set_video(min_w, min_h, &in.fb) == EB_OK;
 	if (in.has_fb)
 		eb_log(EB_LOG_INFO, "elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
@@ -110,6 +114,7 @@ void loader_main(void)
 	else
 		eb_log(EB_LOG_WARN, "elfboot: no framebuffer\r\n");
 
+	eb_phase("reading the ramdisk");
 	st = plat_read_file("ramdisk", &in.ramdisk);
 	if (st == EB_NOTFOUND)
 		in.ramdisk.size = 0;
@@ -128,6 +133,7 @@ void loader_main(void)
 	/* Everything that can fail happens while the firmware still runs, so
 	 * an error reaches the screen: the kernel's world is built in a pool
 	 * the firmware reserved for us. */
+	eb_phase("building page tables");
 	if (plat_memory_map(fw_map, MAP_CAP, &in.map_count, &in.fw))
 		eb_fatal();
 	uint64_t need = load_estimate(&in, &img, &cfg);
@@ -140,12 +146,24 @@ void loader_main(void)
 		eb_fatal();
 	eb_log(EB_LOG_INFO, "elfboot: jumping to 0x%lx (stack 0x%lx, boot info 0x%lx)\r\n",
 	       result.entry, result.stack_top, result.boot_info_va);
-	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw) ||
-	    load_finish(&in, &result))
+	eb_phase("leaving the firmware");
+	if (plat_exit_firmware(fw_map, MAP_CAP, &in.map_count, &in.fw))
+		eb_fatal();
+	/* The firmware's exception handlers are gone with it (UEFI): from here
+	 * the core's own IDT reports a fault instead of a silent reset. */
+	eb_fault_install();
+	if (eb_test_fault == EB_TEST_FAULT_EXCEPTION) {
+		eb_fault_test();
+		eb_error("_test_fault: the CPU raised no exception");
+		eb_fatal();
+	}
+	eb_phase("writing boot info");
+	if (load_finish(&in, &result))
 		eb_fatal();
 	uint64_t t1 = cpu_rdtsc();
 	eb_log(EB_LOG_DEBUG, "elfboot: %lu page-table pages, %u memory regions; loader took %lu Mcycles\r\n",
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
 		  (t1 - t0) / 1000000);
+	eb_phase("jumping to the kernel");
 	jump(&result);
 }

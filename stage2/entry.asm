@@ -8,7 +8,7 @@
 %include "layout.inc"
 
 extern __stage2_size, __bss_start, __bss_end, stage2_main
-global _start16, bios_call, bios_regs, bios_scratch, boot_drive
+global _start16, bios_call, bios_regs, bios_scratch, boot_drive, bios_selftest_isr
 
 SEG_CODE64 equ 0x08
 SEG_DATA   equ 0x10
@@ -95,6 +95,18 @@ rm_fail:
 	cli
 	hlt
 	jmp .halt
+
+; Real-mode handler behind stage2_main's self-test of this thunk (main.c):
+; with ah = 0 it hands back the flags the `int` pushed (iret), so CF comes
+; back exactly as the thunk gave it to the CPU; with ah = 1 it clears CF
+; like a BIOS reporting success (retf 2 keeps the handler's own flags).
+bios_selftest_isr:
+	test ah, ah
+	jnz .success
+	iret
+.success:
+	clc
+	retf 2
 
 ; a20_check: ZF clear if A20 is on (0x000500 and 0x100500 differ).
 a20_check:
@@ -184,7 +196,9 @@ lm_entry:
 	jmp .halt
 
 ; void bios_call(uint32_t intno): runs `int intno` in real mode with the
-; registers in bios_regs, and stores them (and eflags) back there.
+; registers and arithmetic flags in bios_regs, and stores them (and eflags)
+; back there.  The long-mode IDT (common/fault.c) is set aside for the
+; real-mode IVT and put back on the way up.
 bios_call:
 	push rbx
 	push rbp
@@ -193,6 +207,7 @@ bios_call:
 	push r14
 	push r15
 	mov [saved_rsp], rsp
+	sidt [saved_idtr]
 	mov [int_no], dil
 	push SEG_CODE32
 	lea rax, [rel .pm32_down]
@@ -228,6 +243,15 @@ bits 16
 	mov ss, ax
 	mov sp, RM_STACK_TOP
 	lidt [rm_idtr]
+	; The caller's flags reach the CPU by popfd right before `int`: CF is
+	; preset so a BIOS that ignores a call reads as a failure, and nothing
+	; between here and `int` may touch the flags (the mode switch above
+	; leaves CF clear).  Only the arithmetic flags are taken; IF is set so
+	; the BIOS can take its interrupts during the call.
+	mov eax, [bios_regs.eflags]
+	and eax, 0x8d5			; CF PF AF ZF SF OF
+	or eax, 0x200			; IF
+	push eax
 	mov es, [bios_regs.es]
 	mov eax, [bios_regs.eax]
 	mov ebx, [bios_regs.ebx]
@@ -237,7 +261,7 @@ bits 16
 	mov edi, [bios_regs.edi]
 	mov ebp, [bios_regs.ebp]
 	mov ds, [bios_regs.ds]
-	sti
+	popfd
 	db 0xcd				; int imm8, patched above
 int_no:	db 0
 	cli
@@ -284,6 +308,7 @@ bits 64
 	mov es, ax
 	mov ss, ax
 	mov rsp, [saved_rsp]
+	lidt [saved_idtr]
 	pop r15
 	pop r14
 	pop r13
@@ -309,6 +334,7 @@ rm_idtr:
 	dw 0x3ff
 	dd 0
 saved_rsp: dq 0
+saved_idtr: times 10 db 0		; the long-mode IDTR while in real mode
 boot_drive: db 0
 align 4
 bios_regs:				; struct bios_regs in stage2.h

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fat.c - finds the EFI System Partition through the GPT (header and entry
- * CRCs checked) and reads files from its FAT12/16/32 file system: paths with
- * subdirectories, long file names (ASCII), cluster chains checked against
- * the FAT's size, the file's size, and for loops.  Contiguous clusters are
- * merged into one disk request.  The disk is hostile input: every field that
- * steers a read is bounded first.
+ * CRCs checked; the backup GPT if the primary is damaged) and reads files
+ * from its FAT12/16/32 file system: paths with subdirectories, long file
+ * names (ASCII), cluster chains checked against the FAT's size, the file's
+ * size, and for loops.  Contiguous clusters are merged into one disk
+ * request.  The disk is hostile input: every field that steers a read is
+ * bounded first.
  */
 #include "core.h"
 #include "stage2.h"
@@ -31,29 +32,79 @@ static uint16_t r16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t r32(const uint8_t *p) { return (uint32_t)r16(p) | (uint32_t)r16(p + 2) << 16; }
 static uint64_t r64(const uint8_t *p) { return (uint64_t)r32(p) | (uint64_t)r32(p + 4) << 32; }
 
-static int find_esp(void)
+/* One GPT header, checked the way the UEFI spec asks (signature, header
+ * size, header CRC, MyLBA, entry array CRC).  On success gpt_entries holds
+ * its entry array.  On failure the reason is in eb_last_error() (short, no
+ * location: the caller composes it) and *alt is the header's AlternateLBA
+ * when the header itself passed its checks, else 0. */
+static int gpt_load(uint64_t lba, uint32_t *n_out, uint32_t *esz_out, uint64_t *alt)
 {
-	if (disk_read(1, 1, sector))
+	*alt = 0;
+	if (disk_read(lba, 1, sector))
 		return EB_ERR;
 	if (memcmp(sector, "EFI PART", 8) != 0)
-		return eb_error("disk: no GPT header at LBA 1 (signature missing)");
+		return eb_error("header signature missing");
 	uint32_t hsize = r32(sector + 12), hcrc = r32(sector + 16);
 	if (hsize < 92 || hsize > 512)
-		return eb_error("disk: GPT header size %u is invalid", hsize);
+		return eb_error("header size %u is invalid", hsize);
 	uint8_t h[512];
 	memcpy(h, sector, 512);
 	memset(h + 16, 0, 4);
 	if (eb_crc32(h, hsize) != hcrc)
-		return eb_error("disk: GPT header CRC mismatch (0x%x)", hcrc);
+		return eb_error("header CRC mismatch, stored 0x%x", hcrc);
+	uint64_t my = r64(sector + 24);
+	if (my != lba)
+		return eb_error("header says it is at LBA %lu", my);
+	*alt = r64(sector + 32);
 	uint64_t elba = r64(sector + 72);
 	uint32_t n = r32(sector + 80), esz = r32(sector + 84), ecrc = r32(sector + 88);
 	if (esz < 128 || esz > 512 || (esz & 7) || (uint64_t)n * esz > sizeof gpt_entries)
-		return eb_error("disk: GPT entry array of %u x %u bytes is unsupported", n, esz);
+		return eb_error("entry array of %u x %u bytes is unsupported", n, esz);
 	uint32_t bytes = n * esz;
 	if (disk_read(elba, (bytes + 511) / 512, gpt_entries))
 		return EB_ERR;
 	if (eb_crc32(gpt_entries, bytes) != ecrc)
-		return eb_error("disk: GPT partition entries CRC mismatch");
+		return eb_error("entry array CRC mismatch, stored 0x%x", ecrc);
+	*n_out = n;
+	*esz_out = esz;
+	return EB_OK;
+}
+
+/* The primary GPT, or the backup when the primary is damaged (as UEFI
+ * firmware does: a disk whose LBA 1 was overwritten still boots). */
+static int gpt_open(uint32_t *n, uint32_t *esz)
+{
+	uint64_t alt;
+	if (gpt_load(1, n, esz, &alt) == EB_OK)
+		return EB_OK;
+	char primary[128];
+	eb_snprintf(primary, sizeof primary, "%s", eb_last_error());
+	/* A sane primary header names the backup; otherwise the backup sits
+	 * in the disk's last sector. */
+	uint64_t backup = alt;
+	if (!backup) {
+		uint64_t sectors = disk_sectors();
+		if (sectors < 3)
+			return eb_error("disk: primary GPT damaged (%s); the disk size is unknown, so "
+					"the backup GPT cannot be found", primary);
+		backup = sectors - 1;
+	}
+	if (backup < 2)
+		return eb_error("disk: primary GPT damaged (%s); its backup LBA %lu is invalid",
+				primary, backup);
+	if (gpt_load(backup, n, esz, &alt) != EB_OK)
+		return eb_error("disk: primary GPT damaged (%s) and backup GPT at LBA %lu damaged "
+				"(%s)", primary, backup, eb_last_error());
+	eb_log(EB_LOG_WARN, "elfboot: warning: primary GPT damaged (%s); using the backup at LBA "
+	       "%lu\r\n", primary, backup);
+	return EB_OK;
+}
+
+static int find_esp(void)
+{
+	uint32_t n, esz;
+	if (gpt_open(&n, &esz))
+		return EB_ERR;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = gpt_entries + (uint64_t)i * esz;
 		if (memcmp(e, esp_guid, 16) != 0)

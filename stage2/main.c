@@ -295,6 +295,29 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 	return EB_OK;
 }
 
+uint64_t disk_sectors(void)
+{
+	uint8_t *buf = bios_scratch;
+	memset(buf, 0, 32);
+	buf[0] = 0x1a; /* EDD 1.x result: 26 bytes, enough for the size fields */
+	struct bios_regs r = { 0 };
+	r.eax = 0x4800;
+	r.edx = drive;
+	r.esi = (uint32_t)(uintptr_t)buf;
+	bios_int(0x13, &r);
+	uint16_t got, bps;
+	uint64_t total;
+	memcpy(&got, buf, 2);
+	memcpy(&total, buf + 16, 8);
+	memcpy(&bps, buf + 24, 2);
+	/* Some BIOSes return all ones (or 0) for media they cannot size, or
+	 * a result shorter than asked for: all of these mean "unknown". */
+	if ((r.eflags & EFLAGS_CF) || ((r.eax >> 8) & 0xff) || got < 0x1a || bps != 512 ||
+	    total == 0 || total == ~0ull)
+		return 0;
+	return total;
+}
+
 int plat_read_file(const char *name, struct plat_file *out)
 {
 	struct fat_file f;
@@ -479,14 +502,52 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	return EB_OK;
 }
 
+/* bios_call must hand the preset carry flag to the BIOS, or every "CF set
+ * = failed" check above reads an ignored call as success, and must put the
+ * long-mode IDT back, or a later fault resets the machine silently.  Proven
+ * at every boot through a handler of our own at an unused vector
+ * (entry.asm), put back afterwards: a broken thunk stops the loader here. */
+#define SELFTEST_VECTOR 0x66 /* one of the user vectors 0x60-0x66 */
+extern const uint8_t bios_selftest_isr[];
+
+static int thunk_selftest(void)
+{
+	volatile uint32_t *ivt = phys(0);
+	uint32_t saved = ivt[SELFTEST_VECTOR];
+	ivt[SELFTEST_VECTOR] = (uint32_t)(uintptr_t)bios_selftest_isr; /* 0000:offset */
+	struct bios_regs ignored = { 0 }, success = { 0 };
+	ignored.eax = 0x0000;   /* the handler changes no flag */
+	success.eax = 0x0100;   /* the handler clears CF */
+	bios_int(SELFTEST_VECTOR, &ignored);
+	bios_int(SELFTEST_VECTOR, &success);
+	ivt[SELFTEST_VECTOR] = saved;
+	if (!(ignored.eflags & EFLAGS_CF) || (success.eflags & EFLAGS_CF))
+		return eb_error("stage2: BIOS call thunk self-test failed: CF %s after a call the "
+				"BIOS ignored, %s after one it cleared (vector 0x%x)",
+				ignored.eflags & EFLAGS_CF ? "set" : "clear",
+				success.eflags & EFLAGS_CF ? "set" : "clear", SELFTEST_VECTOR);
+	if (!eb_fault_idt_live())
+		return eb_error("stage2: BIOS call thunk self-test failed: the long-mode IDT is "
+				"not back after a BIOS call");
+	return EB_OK;
+}
+
 void stage2_main(uint32_t boot_drive)
 {
+	eb_fault_install(); /* first: a fault from here on is reported */
 	drive = (uint8_t)boot_drive;
 	serial_init();
 	for (unsigned i = 0; i < 80 * 25; i++)
 		((volatile uint16_t *)phys(0xb8000))[i] = 0x0720;
 	eb_log(EB_LOG_DEBUG, "elfboot: BIOS stage2, boot drive 0x%x\r\n", drive);
-	if (memory_map() || fat_mount())
+	eb_phase("checking the BIOS call thunk");
+	if (thunk_selftest())
+		eb_fatal();
+	eb_phase("reading the memory map");
+	if (memory_map())
+		eb_fatal();
+	eb_phase("mounting the boot partition");
+	if (fat_mount())
 		eb_fatal();
 	loader_main();
 }

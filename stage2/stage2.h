@@ -25,6 +25,9 @@ extern uint8_t bios_scratch[1024];
 /* Reads `count` sectors at `lba` into dst (anywhere in identity-mapped RAM):
  * 64 KiB INT 13h transfers into the bounce buffer, one copy each. */
 int disk_read(uint64_t lba, uint64_t count, void *dst);
+/* The boot disk's size in 512-byte sectors (INT 13h AH=48h), 0 if the BIOS
+ * does not say: fat.c finds the backup GPT in the last sector. */
+uint64_t disk_sectors(void);
 
 /* fat.c */
 struct fat_file {

@@ -9,7 +9,8 @@
 # error line matching TEXT, a regex).  For pass/fail, a TEXT other than "-"
 # must appear in the serial log, or with a leading "!" must not.  Prints "PASS mode/name" or
 # "FAIL mode/name (why)" per mode; serial logs go to BUILD/logs/.
-# Names ending in a hook (-missing-kernel, -fat-loop, -stage2-damaged) damage
+# Names ending in a hook (-missing-kernel, -fat-loop, -stage2-damaged,
+# -gpt-primary-header, -gpt-primary-entries, -gpt-backup, -gpt-both) damage
 # the image first (tests/damage.py).
 set -u
 B=$1 name=$2 modes=$3 mem=$4 kernel=$5 expect=$6 text=$7
@@ -32,6 +33,8 @@ case "$name" in
 *-missing-kernel) python3 "$T/damage.py" "$img" missing-kernel ;;
 *-fat-loop) python3 "$T/damage.py" "$img" fat-loop ;;
 *-stage2-damaged) python3 "$T/damage.py" "$img" stage2 ;;
+*-gpt-primary-header|*-gpt-primary-entries|*-gpt-backup|*-gpt-both)
+	python3 "$T/damage.py" "$img" "gpt-${name##*-gpt-}" ;;
 esac
 status=0
 for m in $(echo "$modes" | tr , ' '); do

@@ -2,7 +2,9 @@
 """damage.py IMAGE WHAT - breaks an elfboot image on purpose for the error-
 path tests: missing-kernel (deletes kernel-x86_64 from the FAT), fat-loop
 (makes the kernel's second cluster link back to its first), stage2
-(overwrites stage2's header in the BIOS boot partition)."""
+(overwrites stage2's header in the BIOS boot partition), gpt-primary-header,
+gpt-primary-entries, gpt-backup, gpt-both (one byte of a GPT header or the
+primary entry array flipped, so its CRC fails)."""
 import os
 import struct
 import subprocess
@@ -46,5 +48,17 @@ with open(img, "r+b") as f:
                 v = (v & 0x000F) | (first << 4) if c & 1 else (v & 0xF000) | first
                 f.seek(off)
                 f.write(struct.pack("<H", v))
+    elif what in ("gpt-primary-header", "gpt-primary-entries", "gpt-backup", "gpt-both"):
+        # One byte flipped inside a CRC-covered field: the disk GUID of a
+        # header (LBA 1 or the last LBA), or the first entry's name.
+        last = os.path.getsize(img) // 512 - 1
+        spots = {"gpt-primary-header": [512 + 56], "gpt-primary-entries": [2 * 512 + 56],
+                 "gpt-backup": [last * 512 + 56],
+                 "gpt-both": [512 + 56, last * 512 + 56]}[what]
+        for off in spots:
+            f.seek(off)
+            b = f.read(1)[0]
+            f.seek(off)
+            f.write(bytes([b ^ 0xff]))
     else:
         sys.exit(f"damage.py: unknown damage {what}")

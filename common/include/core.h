@@ -299,6 +299,22 @@ __attribute__((noreturn)) void loader_main(void);
  * too, for failures before loader_main). */
 __attribute__((noreturn)) void eb_fatal(void);
 
+/* ---- fault.c: CPU exceptions while the loader owns the CPU ---- */
+/* Names what the loader is doing now, for the exception report ("... while
+ * reading the kernel").  `what` must stay valid (a string literal). */
+void eb_phase(const char *what);
+/* Loads the core's IDT (vectors 0-31 report and halt; interrupts off).  The
+ * BIOS front end calls it at once; loader_main after leaving the firmware. */
+void eb_fault_install(void);
+/* 1 if the CPU's IDTR points at that IDT (the BIOS thunk must put it back
+ * after each real-mode call). */
+int eb_fault_idt_live(void);
+/* Raises a real CPU exception (_test_fault "exception"); returns only if the
+ * CPU did not fault. */
+void eb_fault_test(void);
+/* The 32 entry stubs (isr.asm), 16 bytes apart. */
+extern const uint8_t eb_isr_stubs[] __attribute__((visibility("hidden")));
+
 /* The hand-off code (handoff.asm), copied into the trampoline page. */
 extern const uint8_t eb_trampoline_start[] __attribute__((visibility("hidden")));
 extern const uint8_t eb_trampoline_end[] __attribute__((visibility("hidden")));

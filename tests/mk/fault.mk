@@ -1,0 +1,6 @@
+# fault.mk - boot.json for the exception-report tests (tests/boot/bios.list):
+# the loader raises a CPU exception right after leaving the firmware.
+$(B)/boot-fault-exception.json:
+	@mkdir -p $(dir $@)
+	printf '{ "_test_fault": "exception" }\n' > $@
+KERNEL_BINS += $(B)/boot-fault-exception.json
