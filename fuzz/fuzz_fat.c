@@ -8,9 +8,10 @@
  * buffer poisoned (ASan) right after the bytes plat_read_file allocates.
  *
  * Byte 0 of the image (stage1 code, which fat.c never reads) picks a mode:
- * bit 0 set: the harness rewrites both GPT CRCs before mounting, so mutated
- * partition tables still reach the FAT code (CRC checks are fuzzed with the
- * bit clear).
+ * bit 0 set: the harness rewrites the CRCs of both GPT copies (primary and
+ * backup) before mounting, so mutated partition tables still reach the FAT
+ * code (CRC checks are fuzzed with the bit clear); bit 1 set: disk_sectors()
+ * says the size is unknown, as some BIOSes do.
  */
 #include <sanitizer/asan_interface.h>
 #include <string.h>
@@ -35,29 +36,38 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 	return EB_OK;
 }
 
+/* Mode bit 1: a BIOS that does not report the disk size (INT 13h AH=48h). */
+static int size_unknown;
+
+uint64_t disk_sectors(void)
+{
+	return size_unknown ? 0 : disk_bytes / 512;
+}
+
 static void put32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Rewrites the entry-array and header CRCs of the GPT at LBA 1 (when the
- * fields needed to find them lie inside the image). */
-static void fix_gpt_crcs(uint8_t *d, uint64_t bytes)
+/* Rewrites the entry-array and header CRCs of the GPT header at `lba`
+ * (when the fields needed to find them lie inside the image); returns the
+ * header's AlternateLBA. */
+static uint64_t fix_gpt_crcs(uint8_t *d, uint64_t bytes, uint64_t lba)
 {
-	if (bytes < 1024)
-		return;
-	uint8_t *h = d + 512;
+	if (lba >= bytes / 512)
+		return 0;
+	uint8_t *h = d + lba * 512;
 	uint32_t hsize = r32(h + 12);
 	uint64_t elba = r64(h + 72);
 	uint64_t ebytes = (uint64_t)r32(h + 80) * r32(h + 84);
-	if (ebytes <= sizeof gpt_entries && elba < bytes / 512 &&
-	    ebytes <= bytes - elba * 512)
+	if (ebytes <= sizeof gpt_entries && elba < bytes / 512 && ebytes <= bytes - elba * 512)
 		put32(h + 88, eb_crc32(d + elba * 512, ebytes));
 	if (hsize >= 92 && hsize <= 512) {
 		put32(h + 16, 0);
 		put32(h + 16, eb_crc32(h, hsize));
 	}
+	return r64(h + 32);
 }
 
 static void reset_fat(void)
@@ -105,9 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	disk = data;
 	disk_bytes = size;
+	size_unknown = size && (data[0] & 2);
 	if (size && (data[0] & 1)) {
 		memcpy(fixed, data, size);
-		fix_gpt_crcs(fixed, size);
+		uint64_t alt = fix_gpt_crcs(fixed, size, 1);
+		fix_gpt_crcs(fixed, size, alt > 1 ? alt : size / 512 - 1);
 		disk = fixed;
 	}
 	reset_fat();

@@ -6,7 +6,7 @@
 # name).  FAT16/32 need thousands of clusters, so those images end after the
 # last cluster in use: the partition is declared full size, and fat.c never
 # reads past what it needs.  Byte 0 (stage1 code, unread by fat.c) is the
-# harness's mode byte: 1 = fix GPT CRCs after mutation.
+# harness's mode byte: 1 = fix GPT CRCs after mutation (see fuzz_fat.c).
 import os
 import struct
 import sys
@@ -203,4 +203,8 @@ if __name__ == "__main__":
     img = bytearray(build(12, 4))
     img[0] = 0
     with open(os.path.join(out, "fat12-strict.img"), "wb") as f:
+        f.write(img)
+    # A damaged primary GPT: the backup at the disk's end must be used.
+    img[512:1024] = bytes(512)
+    with open(os.path.join(out, "fat12-backup.img"), "wb") as f:
         f.write(img)
