@@ -19,6 +19,7 @@
 
 #include "core.h"
 #include "layout.h"
+#include "sim.h"
 #include "tool.h"
 
 extern char **environ;
@@ -46,19 +47,81 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success. */
+/* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success.
+ * Its stderr is captured, so a failure is still one line (ours, quoting
+ * the last line of its complaint). */
 static int run(char *const argv[])
 {
 	pid_t pid;
+	int pfd[2];
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	setenv("MTOOLS_NO_VFAT", "0", 1);
-	int e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (pipe(pfd))
+		return tool_error("cannot run %s: %s", argv[0], strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+	posix_spawn_file_actions_addclose(&fa, pfd[0]);
+	posix_spawn_file_actions_addclose(&fa, pfd[1]);
+	int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	char msg[512] = "", chunk[512];
+	ssize_t n;
+	size_t len = 0;
+	while (!e && (n = read(pfd[0], chunk, sizeof chunk)) > 0) {
+		/* Keep the tail: the last complete line is the useful one. */
+		if (len + (size_t)n >= sizeof msg) {
+			size_t drop = len + (size_t)n - (sizeof msg - 1);
+			if (drop > len)
+				drop = len;
+			memmove(msg, msg + drop, len - drop);
+			len -= drop;
+		}
+		size_t take = (size_t)n < sizeof msg - 1 - len ? (size_t)n : sizeof msg - 1 - len;
+		memcpy(msg + len, chunk + (size_t)n - take, take);
+		len += take;
+		msg[len] = 0;
+	}
+	close(pfd[0]);
 	if (e)
 		return tool_error("cannot run %s: %s (install mtools)", argv[0], strerror(e));
 	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return tool_error("%s failed (status %d) while building the image", argv[0],
-				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+			msg[--len] = 0;
+		char *last = strrchr(msg, '\n');
+		last = last ? last + 1 : msg;
+		for (char *c = last; *c; c++)
+			if ((unsigned char)*c < 0x20)
+				*c = ' ';
+		return tool_error("%s failed (status %d) while building the image%s%s", argv[0],
+				  WIFEXITED(status) ? WEXITSTATUS(status) : -1, *last ? ": " : "",
+				  last);
+	}
+	return 0;
+}
+
+/* A path as an mtools argument: mtools reads "x:..." as a DOS drive and
+ * "-..." as an option, so a relative path gets "./" in front. */
+static const char *mtools_path(const char *path, char *buf, size_t n)
+{
+	if (path[0] == '/')
+		return path;
+	snprintf(buf, n, "./%s", path);
+	return buf;
+}
+
+/* Refuses an output that is one of the inputs (the same file by device and
+ * inode, whatever path names it): the rename at the end would destroy it. */
+static int same_file_check(const char *out, const char *in, const char *what)
+{
+	struct stat so, si;
+	if (!in || stat(out, &so) != 0 || stat(in, &si) != 0)
+		return 0;
+	if (so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+		return tool_error("image: output '%s' is the %s '%s'; refusing to overwrite an input",
+				  out, what, in);
 	return 0;
 }
 
@@ -78,6 +141,23 @@ static int file_size(const char *path, const char *what, uint64_t *size)
 int image_build(const struct image_opts *o)
 {
 	uint64_t ksize, rsize = 0, esize;
+	char efi[4096], s1path[4096], s2path[4096];
+	const char *dir = loader_dir(o->loader_dir);
+	if (strlen(dir) > sizeof efi - 16)
+		return tool_error("image: loader directory path is %zu bytes, too long",
+				  strlen(dir));
+	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
+	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
+	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
+	if (same_file_check(o->out, o->kernel, "kernel") ||
+	    same_file_check(o->out, o->ramdisk, "ramdisk") ||
+	    same_file_check(o->out, o->config_file, "config file") ||
+	    same_file_check(o->out, o->uefi ? efi : NULL, "UEFI loader") ||
+	    same_file_check(o->out, o->bios ? s1path : NULL, "stage1 loader") ||
+	    same_file_check(o->out, o->bios ? s2path : NULL, "stage2 loader"))
+		return 1;
+	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
+		return 1;
 	uint8_t *k = read_file(o->kernel, &ksize);
 	if (!k)
 		return 1;
@@ -87,9 +167,14 @@ int image_build(const struct image_opts *o)
 		free(k);
 		return tool_error("%s: %s", o->kernel, eb_last_error());
 	}
-	free(k);
-	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
+	/* The whole load too, on a simulated machine: what only loading finds
+	 * (clashing mappings, too little RAM) is refused here as well. */
+	static struct sim_result sim;
+	if (!o->unchecked && sim_check(o->kernel, k, ksize, rsize, &sim)) {
+		free(k);
 		return 1;
+	}
+	free(k);
 	if (o->config_file && !o->unchecked) {
 		/* The loader would warn and use defaults; the tool refuses, since
 		 * the user is right here to fix it. */
@@ -103,11 +188,6 @@ int image_build(const struct image_opts *o)
 		if (bad)
 			return tool_error("%s: %s", o->config_file, eb_last_error());
 	}
-	char efi[4096], s1path[4096], s2path[4096];
-	const char *dir = loader_dir(o->loader_dir);
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
-	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
-	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
 	esize = 0;
 	if (o->uefi && file_size(efi, "UEFI loader", &esize))
 		return 1;
@@ -206,16 +286,23 @@ int image_build(const struct image_opts *o)
 	}
 	close(fd);
 
-	char target[4200], sectors[32];
-	snprintf(target, sizeof target, "%s@@%lu", tmp_path, (unsigned long)(first * 512));
+	char target[4200], sectors[32], pe[4100], pk[4100], pr[4100], pc[4100];
+	snprintf(target, sizeof target, "%s@@%lu", mtools_path(tmp_path, pe, sizeof pe),
+		 (unsigned long)(first * 512));
 	snprintf(sectors, sizeof sectors, "%lu", (unsigned long)nsec);
 	char *fmt[] = { "mformat", "-i", target, "-T", sectors, "-h", "64", "-s", "32",
 			"-v", "ELFBOOT", o->fat32 ? "-F" : "::", o->fat32 ? "::" : NULL, NULL };
 	char *mkd[] = { "mmd", "-i", target, "::/EFI", "::/EFI/BOOT", NULL };
-	char *cpe[] = { "mcopy", "-i", target, efi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
-	char *cpk[] = { "mcopy", "-i", target, (char *)o->kernel, "::/kernel-x86_64", NULL };
-	char *cpr[] = { "mcopy", "-i", target, (char *)o->ramdisk, "::/ramdisk", NULL };
-	char *cpc[] = { "mcopy", "-i", target, (char *)o->config_file, "::/boot.json", NULL };
+	char *cpe[] = { "mcopy", "-i", target, (char *)mtools_path(efi, pe, sizeof pe),
+			"::/EFI/BOOT/BOOTX64.EFI", NULL };
+	char *cpk[] = { "mcopy", "-i", target, (char *)mtools_path(o->kernel, pk, sizeof pk),
+			"::/kernel-x86_64", NULL };
+	char *cpr[] = { "mcopy", "-i", target,
+			o->ramdisk ? (char *)mtools_path(o->ramdisk, pr, sizeof pr) : NULL,
+			"::/ramdisk", NULL };
+	char *cpc[] = { "mcopy", "-i", target,
+			o->config_file ? (char *)mtools_path(o->config_file, pc, sizeof pc) : NULL,
+			"::/boot.json", NULL };
 	if (run(fmt) || (o->uefi && (run(mkd) || run(cpe))) || run(cpk) ||
 	    (o->ramdisk && run(cpr)) || (o->config_file && run(cpc))) {
 		cleanup_tmp();

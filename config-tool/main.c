@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "sim.h"
 #include "tool.h"
 
 #define VERSION "0.1.0"
@@ -49,7 +50,9 @@ int tool_error(const char *fmt, ...)
 
 uint8_t *read_file(const char *path, uint64_t *size)
 {
-	int fd = open(path, O_RDONLY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+	 * refused as not a regular file). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		tool_error("cannot open '%s': %s", path, strerror(errno));
 		return NULL;
@@ -172,21 +175,59 @@ static void fmt_opt_u64(char *b, size_t n, int some, uint64_t v, int hex)
 		snprintf(b, n, hex ? "0x%lx" : "%lu", (unsigned long)v);
 }
 
+/* Prints s as a JSON string: quotes, backslashes and control characters
+ * escaped; bytes that are not UTF-8 become U+FFFD (a path is any bytes). */
+static void json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	putchar('"');
+	while (*p) {
+		unsigned c = *p;
+		if (c == '"' || c == '\\') {
+			printf("\\%c", c);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			printf("\\u%04x", c);
+			p++;
+		} else if (c < 0x80) {
+			putchar((int)c);
+			p++;
+		} else {
+			/* Length of a well-formed UTF-8 sequence starting here, or 0. */
+			int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+				c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+			for (int i = 1; i < n; i++)
+				if ((p[i] & 0xc0) != 0x80)
+					n = 0;
+			if (n == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
+				n = 0; /* overlong, or a UTF-16 surrogate */
+			if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
+				n = 0; /* overlong, or beyond U+10FFFF */
+			if (n) {
+				fwrite(p, 1, (size_t)n, stdout);
+				p += n;
+			} else {
+				fputs("\\ufffd", stdout);
+				p++;
+			}
+		}
+	}
+	putchar('"');
+}
+
 static int config_show(const char *path, int json)
 {
 	uint64_t size, off = 0, len = 0;
-	uint8_t *buf = read_file(path, &size);
-	if (!buf)
-		return 1;
 	struct elf_image img;
 	struct eb_config c;
+	/* The loader's checks first, so a kernel it refuses gets its reason
+	 * (ELF class, byte order, truncation...), not libelf's. */
+	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	if (!buf)
+		return 1;
 	int rc = 1;
 	if (libelf_config(path, buf, size, &off, &len))
 		goto out;
-	if (kernel_check(buf, size, &img, &c)) {
-		tool_error("%s: %s", path, eb_last_error());
-		goto out;
-	}
 	if (img.config_offset != off || img.config_len != len) {
 		tool_error("%s: libelf and elfboot disagree on the config section", path);
 		goto out;
@@ -213,8 +254,10 @@ static int config_show(const char *path, int json)
 			       "frame_buffer.minimum_framebuffer_height",
 			       "frame_buffer.minimum_framebuffer_width" };
 	if (json) {
-		printf("{\n  \"kernel\": \"%s\",\n  \"pie\": %s,\n  \"section_length\": %u,\n",
-		       path, img.pie ? "true" : "false", c.len);
+		printf("{\n  \"kernel\": ");
+		json_string(path);
+		printf(",\n  \"pie\": %s,\n  \"section_length\": %u,\n", img.pie ? "true" : "false",
+		       c.len);
 		printf("  \"kernel_stack_size\": %lu,\n  \"mappings.aslr\": %s,\n",
 		       (unsigned long)c.kernel_stack_size, c.aslr ? "true" : "false");
 		for (int i = 0; i < 12; i++) {
@@ -245,60 +288,52 @@ out:
 	return rc;
 }
 
-/*
- * The loader's own load_kernel() run on the host, over a simulated machine:
- * 1 GiB of RAM above 4 GiB plus what the kernel needs, a 1024x768
- * framebuffer, 1 GiB pages.  The "physical" memory is an mmap at those very
- * addresses (the core writes through physical addresses), so every mapping
- * decision and every error is exactly the one the loader would make.
- */
-#define SIM_BASE 0x100000000ull
-
-static int simulate_load(const char *path, uint8_t *buf, uint64_t size, const struct eb_config *c,
-			 const struct elf_image *img)
+/* Runs the whole load on the simulated machine (sim.c); prints the one
+ * error line and returns 1 if the kernel would not boot. */
+int sim_check(const char *path, const uint8_t *buf, uint64_t size, uint64_t ramdisk_size,
+	      struct sim_result *res)
 {
-	uint64_t need = (img->vmax - img->vmin) + EB_ALIGN_UP(c->kernel_stack_size, EB_PAGE) +
-			EB_ALIGN_UP(size, EB_PAGE);
-	uint64_t ram = EB_ALIGN_UP(need, 1ull << 30) + (1ull << 30);
-	void *arena = mmap((void *)(uintptr_t)SIM_BASE, ram, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-	if (arena != (void *)(uintptr_t)SIM_BASE) {
-		printf("%s: (load not simulated: no address space for it here)\n", path);
+	struct sim_opts o = { .ramdisk_size = ramdisk_size };
+	switch (sim_load(buf, size, &o, res)) {
+	case SIM_OK:
 		return 0;
+	case SIM_BOOT_FAIL:
+		return tool_error("%s: would fail at boot: %s", path, res->error);
+	case SIM_NO_RAM:
+		if (res->ram_size == ~0ull)
+			return tool_error("%s: would fail at boot: needs more RAM than 64-bit "
+					  "addresses reach", path);
+		return tool_error("%s: would fail at boot: needs %lu GiB of RAM (the largest "
+				  "simulated machine has %lu GiB)", path,
+				  (unsigned long)(res->ram_size >> 30),
+				  (unsigned long)(SIM_RAM_MAX >> 30));
+	default:
+		return tool_error("%s: cannot simulate the load: %s", path, res->error);
 	}
-	static struct mem_region map[16];
-	static struct load_input in;
-	static struct load_result r;
-	map[0] = (struct mem_region){ 0, 0x9f000, MEM_FREE, 1 };
-	map[1] = (struct mem_region){ 0xf0000, 0x100000, MEM_FIRMWARE, 2 };
-	map[2] = (struct mem_region){ SIM_BASE, SIM_BASE + ram, MEM_FREE, 1 };
-	in.map = map;
-	in.map_count = 3;
-	in.map_cap = 16;
-	in.fw = FIRMWARE_BIOS;
-	in.alloc_max = ~0ull;
-	in.has_1g = 1;
-	in.seed = 0x5eed;
-	in.rsdp = 0xf0000;
-	/* The kernel file where a front end would have read it: in RAM. */
-	memcpy(arena, buf, size);
-	map[3] = (struct mem_region){ SIM_BASE, SIM_BASE + EB_ALIGN_UP(size, EB_PAGE), MEM_BUSY, 1 };
-	in.map_count = 4;
-	in.kernel.addr = SIM_BASE;
-	in.kernel.size = size;
-	in.has_fb = 1;
-	in.fb = (struct plat_framebuffer){ 0xfd000000, 1024 * 768 * 4, 1024, 768, 1024, 4,
-					   ELFBOOT_PIXEL_BGR, 0, 0, 0 };
-	int rc = load_kernel(&in, &r);
-	if (rc) {
-		munmap(arena, ram);
-		return tool_error("%s: would fail at boot: %s", path, eb_last_error());
-	}
-	const struct elfboot_boot_info *bi = r.boot_info;
-	printf("  simulated load (%lu MiB of RAM%s):\n", (unsigned long)(ram >> 20),
-	       c->aslr ? "; aslr: one random layout of many" : "");
+}
+
+static int config_check(const char *path)
+{
+	uint64_t size;
+	struct elf_image img;
+	struct eb_config c;
+	static struct sim_result r;
+	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	if (!buf)
+		return 1;
+	int rc = sim_check(path, buf, size, 0, &r);
+	free(buf);
+	if (rc)
+		return rc;
+	printf("%s: ok: %s kernel, %u PT_LOAD segments, %lu relocations, config %u bytes\n",
+	       path, img.pie ? "PIE" : "static", img.nseg, (unsigned long)img.rela_count, c.len);
+	const struct elfboot_boot_info *bi = &r.bi;
+	printf("  simulated load (%lu MiB of RAM%s):\n", (unsigned long)(r.ram_size >> 20),
+	       c.aslr ? "; aslr: one random layout of many" : "");
 	printf("    entry               0x%lx (image offset 0x%lx)\n", (unsigned long)r.entry,
 	       (unsigned long)bi->kernel_image_offset);
+	printf("    image               0x%lx - 0x%lx\n", (unsigned long)r.image_lo,
+	       (unsigned long)r.image_hi);
 	printf("    stack               0x%lx - 0x%lx (guard page below)\n",
 	       (unsigned long)bi->kernel_stack_bottom,
 	       (unsigned long)(bi->kernel_stack_bottom + bi->kernel_stack_len));
@@ -308,24 +343,9 @@ static int simulate_load(const char *path, uint8_t *buf, uint64_t size, const st
 		printf("    physical memory at  0x%lx\n", (unsigned long)bi->physical_memory_offset.value);
 	if (bi->recursive_index.tag == ELFBOOT_SOME_TAG)
 		printf("    recursive index     %u\n", bi->recursive_index.value);
-	printf("    page-table pages    %lu\n", (unsigned long)r.vmm.tables);
-	munmap(arena, ram);
+	printf("    page-table pages    %lu\n", (unsigned long)r.tables);
+	printf("    frames allocated    %lu KiB\n", (unsigned long)(r.allocated >> 10));
 	return 0;
-}
-
-static int config_check(const char *path)
-{
-	uint64_t size;
-	struct elf_image img;
-	struct eb_config c;
-	uint8_t *buf = read_kernel(path, &size, &img, &c);
-	if (!buf)
-		return 1;
-	printf("%s: ok: %s kernel, %u PT_LOAD segments, %lu relocations, config %u bytes\n",
-	       path, img.pie ? "PIE" : "static", img.nseg, (unsigned long)img.rela_count, c.len);
-	int rc = simulate_load(path, buf, size, &c, &img);
-	free(buf);
-	return rc;
 }
 
 static void usage(FILE *f)
@@ -379,6 +399,10 @@ static int cmd_image(int argc, char **argv)
 			if (i + 1 >= argc)
 				return tool_error("image: %s needs an argument", a);
 			const char *v = argv[++i];
+			/* "-o --uefi K" is a forgotten value, not a file named --uefi
+			 * (a file really named so can be given as ./--uefi). */
+			if (v[0] == '-' && v[1])
+				return tool_error("image: %s needs a value, got the option '%s'", a, v);
 			if (!strcmp(a, "-o"))
 				o.out = v;
 			else if (!strcmp(a, "--ramdisk"))
@@ -400,6 +424,20 @@ static int cmd_image(int argc, char **argv)
 		return tool_error("image: no KERNEL given (see elfboot --help)");
 	if (!o.out)
 		return tool_error("image: no output given: -o OUT.img");
+	const char *paths[5] = { o.kernel, o.out, o.ramdisk, o.config_file, o.loader_dir };
+	const char *names[5] = { "KERNEL", "-o", "--ramdisk", "--config-file", "--loader-dir" };
+	for (int i = 0; i < 5; i++) {
+		if (paths[i] && !*paths[i])
+			return tool_error("image: %s is an empty path", names[i]);
+		if (paths[i] && strlen(paths[i]) > TOOL_PATH_MAX)
+			return tool_error("image: %s path is %zu bytes long (at most %d)", names[i],
+					  strlen(paths[i]), TOOL_PATH_MAX);
+	}
+	/* mtools takes "FILE@@OFFSET" for a partition: an output path holding
+	 * "@@" would be cut there. */
+	if (strstr(o.out, "@@"))
+		return tool_error("image: output path '%s' contains '@@' (mtools reads it as an "
+				  "offset)", o.out);
 	if (!o.uefi && !o.bios)
 		o.uefi = o.bios = 1; /* one hybrid image boots either way */
 	return image_build(&o);
@@ -430,6 +468,10 @@ int main(int argc, char **argv)
 		if (!strcmp(sub, "set")) {
 			if (argc < 4)
 				return tool_error("config set: no KERNEL given");
+			if (argv[3][0] == '-' && argv[3][1])
+				return tool_error("config set: unknown option '%s'", argv[3]);
+			if (!argv[3][0])
+				return tool_error("config set: KERNEL is an empty path");
 			if (argc < 5)
 				return tool_error("config set: nothing to set (key=value ...)");
 			return config_set(argv[3], argc - 4, argv + 4);
@@ -437,7 +479,7 @@ int main(int argc, char **argv)
 		int json = 0;
 		const char *kernel = NULL;
 		for (int i = 3; i < argc; i++) {
-			if (!strcmp(argv[i], "--json"))
+			if (!strcmp(argv[i], "--json") && !strcmp(sub, "show"))
 				json = 1;
 			else if (argv[i][0] == '-')
 				return tool_error("config %s: unknown option '%s'", sub, argv[i]);
@@ -450,6 +492,8 @@ int main(int argc, char **argv)
 			return tool_error("config: unknown subcommand '%s' (show, set, check)", sub);
 		if (!kernel)
 			return tool_error("config %s: no KERNEL given", sub);
+		if (!*kernel)
+			return tool_error("config %s: KERNEL is an empty path", sub);
 		return !strcmp(sub, "show") ? config_show(kernel, json) : config_check(kernel);
 	}
 	return tool_error("unknown command '%s' (see elfboot --help)", cmd);

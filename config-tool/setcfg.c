@@ -3,9 +3,9 @@
  * setcfg.c - `elfboot config set KERNEL key=value ...`: edits the embedded
  * .bootloader-config in place through libelf (layout kept, ELF_F_LAYOUT),
  * in its own serialised form (133, 124 or 115 bytes).  The result is
- * validated with the loader's own checks before it replaces the kernel:
- * the edit goes to a temporary copy, which is renamed over the original
- * only when it is complete and valid.
+ * validated with the loader's own checks and a simulated load before it
+ * replaces the kernel: the edit goes to a temporary copy, which is renamed
+ * over the original (a symlink's target) only when complete and valid.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "sim.h"
 #include "tool.h"
 
 static const char *const keys_help =
@@ -156,14 +157,39 @@ static int serialize_as(const struct eb_config *c, uint32_t len, uint8_t *out)
 	return 0;
 }
 
+static int config_set_file(const char *path, const char *shown, int nkv, char **kv);
+
 int config_set(const char *path, int nkv, char **kv)
+{
+	/* Edit the file a symlink points to, in place: renaming the edited
+	 * copy over the link itself would replace the link with a file. */
+	char *real = realpath(path, NULL);
+	if (!real)
+		return tool_error("cannot open '%s': %s", path, strerror(errno));
+	size_t len = strlen(real);
+	if (len > TOOL_PATH_MAX) {
+		free(real);
+		return tool_error("config set: '%s' resolves to a path of %zu bytes (at most %d)",
+				  path, len, TOOL_PATH_MAX);
+	}
+	int rc = config_set_file(real, path, nkv, kv);
+	free(real);
+	return rc;
+}
+
+/* path: the resolved file; shown: the name the user gave (for messages). */
+static int config_set_file(const char *path, const char *shown, int nkv, char **kv)
 {
 	uint64_t size;
 	struct elf_image img;
 	struct eb_config c;
-	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	uint8_t *buf = read_file(path, &size);
 	if (!buf)
 		return 1;
+	if (kernel_check(buf, size, &img, &c)) {
+		free(buf);
+		return tool_error("%s: %s", shown, eb_last_error());
+	}
 	for (int i = 0; i < nkv; i++)
 		if (apply(&c, kv[i])) {
 			free(buf);
@@ -179,7 +205,13 @@ int config_set(const char *path, int nkv, char **kv)
 	struct eb_config after;
 	if (kernel_check(buf, size, &img, &after)) {
 		free(buf);
-		return tool_error("%s: the new config would not boot: %s", path, eb_last_error());
+		return tool_error("%s: the new config would not boot: %s", shown, eb_last_error());
+	}
+	/* And the whole load: a clash only loading finds is refused too. */
+	static struct sim_result sim;
+	if (sim_check(shown, buf, size, 0, &sim)) {
+		free(buf);
+		return 1;
 	}
 	free(buf);
 
@@ -234,9 +266,9 @@ int config_set(const char *path, int nkv, char **kv)
 	}
 	if (!ok || rename(tmp, path) != 0) {
 		unlink(tmp);
-		return tool_error("%s: config set failed: %s", path, ok ? strerror(errno) : why);
+		return tool_error("%s: config set failed: %s", shown, ok ? strerror(errno) : why);
 	}
-	printf("%s: config updated (%d change%s, %u-byte section)\n", path, nkv, nkv == 1 ? "" : "s",
-	       c.len);
+	printf("%s: config updated (%d change%s, %u-byte section)\n", shown, nkv,
+	       nkv == 1 ? "" : "s", c.len);
 	return 0;
 }

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Longest path argument accepted: room for the ".tmp.XXXXXX" suffix and
+ * mtools' "./" and "@@OFFSET" in 4 KiB buffers. */
+#define TOOL_PATH_MAX 4000
+
 /* Prints "elfboot: error: ..." to stderr; returns 1 (the exit status). */
 int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -18,6 +22,13 @@ struct elf_image;
 struct eb_config;
 uint8_t *read_kernel(const char *path, uint64_t *size, struct elf_image *img,
 		     struct eb_config *cfg);
+
+/* Runs the loader's whole load of the kernel on the simulated machine
+ * (sim.c); returns 1 with "PATH: would fail at boot: ..." printed if it
+ * would not boot.  res: what the kernel would get. */
+struct sim_result;
+int sim_check(const char *path, const uint8_t *buf, uint64_t size, uint64_t ramdisk_size,
+	      struct sim_result *res);
 
 /* Directory holding BOOTX64.EFI (and later stage1/stage2 binaries). */
 const char *loader_dir(const char *override);
