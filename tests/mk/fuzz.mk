@@ -7,7 +7,7 @@
 FUZZ_CC      ?= clang
 FUZZ_RUNS    ?= 10000000
 FUZZ_TIME    ?= 0
-FUZZ_TARGETS ?= config bootcfg elf memmap fat tool
+FUZZ_TARGETS ?= config bootcfg elf memmap fat load tool
 FZ := $(B)/fuzz
 FUZZ_BASE := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE \
              -fno-omit-frame-pointer
@@ -24,6 +24,8 @@ FUZZ_SRC_bootcfg := $(FUZZ_CORE)
 FUZZ_SRC_elf     := $(FUZZ_CORE)
 FUZZ_SRC_memmap  := $(FUZZ_CORE)
 FUZZ_SRC_fat     := $(FUZZ_CORE) -Istage2
+# The tool's simulated machine (the one `elfboot config check` uses).
+FUZZ_SRC_load    := $(FUZZ_CORE) config-tool/sim.c -Iconfig-tool
 # The tool's own sources, its main() renamed so libFuzzer's driver is main.
 FUZZ_SRC_tool    := $(TOOL_SRC) -Iconfig-tool -Istage2 -Dmain=elfboot_tool_main -lelf
 
@@ -35,7 +37,7 @@ $(FZ)/cov/fuzz_$(1): fuzz/fuzz_$(1).c $(FUZZ_DEPS) $(wildcard stage2/*.[ch] conf
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $$(FUZZ_COVFLAGS) $$< $$(FUZZ_SRC_$(1)) -o $$@
 endef
-FUZZ_ALL := config bootcfg elf memmap fat tool
+FUZZ_ALL := config bootcfg elf memmap fat load tool
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_target,$(t))))
 
 FUZZ_BINS := $(addprefix $(FZ)/bin/fuzz_,$(FUZZ_ALL))
