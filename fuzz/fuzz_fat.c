@@ -24,7 +24,11 @@
 
 static const uint8_t *disk;
 static uint64_t disk_bytes;
-static uint8_t fixed[DISK_MAX];
+
+/* Mode bit 0: the two GPT header sectors with their CRCs rewritten, laid
+ * over the image (the CRC fields live in the headers, so only they change). */
+static uint64_t patch_lba[2] = { ~0ull, ~0ull };
+static uint8_t patch[2][512];
 
 int disk_read(uint64_t lba, uint64_t count, void *dst)
 {
@@ -33,6 +37,9 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 		return eb_error("disk: reading %lu sectors at LBA %lu failed (disk has %lu)",
 				(unsigned long)count, (unsigned long)lba, (unsigned long)sectors);
 	memcpy(dst, disk + lba * 512, count * 512);
+	for (int i = 0; i < 2; i++)
+		if (patch_lba[i] >= lba && patch_lba[i] - lba < count)
+			memcpy((uint8_t *)dst + (patch_lba[i] - lba) * 512, patch[i], 512);
 	return EB_OK;
 }
 
@@ -50,19 +57,24 @@ static void put32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Rewrites the entry-array and header CRCs of the GPT header at `lba`
- * (when the fields needed to find them lie inside the image); returns the
- * header's AlternateLBA. */
-static uint64_t fix_gpt_crcs(uint8_t *d, uint64_t bytes, uint64_t lba)
+/* Copies the GPT header at `lba` into patch[i] with its entry-array and
+ * header CRCs rewritten (when the fields needed to find them lie inside the
+ * image); returns the header's AlternateLBA. */
+static uint64_t fix_gpt_crcs(int i, uint64_t lba)
 {
-	if (lba >= bytes / 512)
+	patch_lba[i] = ~0ull;
+	if (lba >= disk_bytes / 512)
 		return 0;
-	uint8_t *h = d + lba * 512;
+	uint8_t *h = patch[i];
+	memcpy(h, disk + lba * 512, 512);
+	patch_lba[i] = lba;
 	uint32_t hsize = r32(h + 12);
 	uint64_t elba = r64(h + 72);
 	uint64_t ebytes = (uint64_t)r32(h + 80) * r32(h + 84);
-	if (ebytes <= sizeof gpt_entries && elba < bytes / 512 && ebytes <= bytes - elba * 512)
-		put32(h + 88, eb_crc32(d + elba * 512, ebytes));
+	/* An entry array overlapping a header sector is left as it is. */
+	if (ebytes <= sizeof gpt_entries && elba < disk_bytes / 512 &&
+	    ebytes <= disk_bytes - elba * 512)
+		put32(h + 88, eb_crc32(disk + elba * 512, ebytes));
 	if (hsize >= 92 && hsize <= 512) {
 		put32(h + 16, 0);
 		put32(h + 16, eb_crc32(h, hsize));
@@ -116,11 +128,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	disk = data;
 	disk_bytes = size;
 	size_unknown = size && (data[0] & 2);
+	patch_lba[0] = patch_lba[1] = ~0ull;
 	if (size && (data[0] & 1)) {
-		memcpy(fixed, data, size);
-		uint64_t alt = fix_gpt_crcs(fixed, size, 1);
-		fix_gpt_crcs(fixed, size, alt > 1 ? alt : size / 512 - 1);
-		disk = fixed;
+		uint64_t alt = fix_gpt_crcs(0, 1);
+		fix_gpt_crcs(1, alt > 1 ? alt : size / 512 - 1);
 	}
 	reset_fat();
 	if (fat_mount() != EB_OK) {
