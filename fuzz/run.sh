@@ -91,7 +91,7 @@ cov)
 		echo "== fuzz_$t: line coverage of the corpus ($(ls "$B/fuzz/corpus/$t" "$F/corpus/$t" | wc -l) inputs)"
 		llvm-cov-14 report "$B/fuzz/cov/fuzz_$t" -instr-profile="$d/merged.profdata" \
 			common stage2 config-tool |
-			awk 'NR > 2 && $1 != "" && $1 !~ /^-/ { print "  " $1 ": " $(NF-3) " lines, " $(NF-2) " missed, " $(NF-1) }'
+			awk 'NF == 13 && $1 != "TOTAL" && $8 > $9 { printf "  %-16s lines %4d/%-4d %7s   branches %7s\n", $1, $8 - $9, $8, $10, $13 }'
 	done
 	;;
 *)
