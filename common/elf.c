@@ -324,6 +324,14 @@ int elf_parse(const void *file, uint64_t size, struct elf_image *img)
 	if (!entry_ok)
 		return eb_error("elf: entry point 0x%lx is not inside an executable segment",
 				img->entry);
+	/* lld pads RELRO to a page end past its PT_LOAD, so the image span is
+	 * the bound; a wrapping sum would leave the range silently unprotected. */
+	if (img->has_relro && (!eb_range_ok(img->relro_vaddr, img->relro_memsz) ||
+			       img->relro_vaddr < img->vmin ||
+			       img->relro_vaddr + img->relro_memsz > img->vmax))
+		return eb_error("elf: PT_GNU_RELRO 0x%lx+0x%lx lies outside the loaded image "
+				"0x%lx-0x%lx", img->relro_vaddr, img->relro_memsz, img->vmin,
+				img->vmax);
 	if (img->has_tls && img->tls_filesz && !in_loaded(img, img->tls_vaddr, img->tls_filesz))
 		return eb_error("elf: TLS template 0x%lx+0x%lx is not inside a PT_LOAD",
 				img->tls_vaddr, img->tls_filesz);

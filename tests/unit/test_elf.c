@@ -186,6 +186,18 @@ static void pie_errors(void)
 	T_ERR(elf_parse(buf, n, &img), "RELR");
 	n = build_pie(); ph(3)->p_offset = n + 1;
 	T_ERR(elf_parse(buf, n, &img), "PT_DYNAMIC at offset");
+	/* PT_GNU_RELRO: inside the image (lld pads it past its PT_LOAD), never
+	 * a range that wraps (the loader then skipped the protection). */
+	gen_pie(&g, cfg);
+	g.seg[g.nseg++] = (struct gen_seg){ PT_GNU_RELRO, PF_R, 0x3000, 0, 0x1000, 1, 0 };
+	n = gen_build(&g, buf, sizeof buf);
+	T_OK(elf_parse(buf, n, &img));
+	T_EQ(img.has_relro, 1);
+	ph(2)->p_memsz = ~0ull - 0x1000;
+	T_ERR(elf_parse(buf, n, &img), "PT_GNU_RELRO 0x3000+0xffffffffffffefff lies outside the "
+				       "loaded image 0x1000-0x7000");
+	ph(2)->p_memsz = 0x5000;
+	T_ERR(elf_parse(buf, n, &img), "PT_GNU_RELRO 0x3000+0x5000 lies outside");
 }
 
 static void kernel_base_rules(void)

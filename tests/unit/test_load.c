@@ -346,6 +346,16 @@ static void wraparound(void)
 	in.ramdisk.addr = ARENA_BASE + (36ull << 20);
 	in.ramdisk.size = 0x2000;
 	T_ERR(load_kernel(&in, &r), "map: ramdisk at 0xfffffffffffff000 + 0x2000 wraps");
+	/* Fixed mappings that would run past 2^64 (audited: already refused). */
+	config_default(&c);
+	c.has_physical_memory = 1;
+	c.physical_memory = (struct eb_mapping){ 1, 0xffffffffc0000000ull };
+	setup(&c, 0);
+	T_ERR(load_kernel(&in, &r), "physical memory map at 0xffffffffc0000000 + 0x100000000 wraps");
+	config_default(&c);
+	c.kernel_stack = (struct eb_mapping){ 1, 0xfffffffffffff000ull };
+	setup(&c, 0);
+	T_ERR(load_kernel(&in, &r), "kernel stack at 0xfffffffffffff000 + 0x15000 wraps");
 }
 
 static void errors(void)
