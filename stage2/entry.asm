@@ -243,11 +243,10 @@ bits 16
 	mov ss, ax
 	mov sp, RM_STACK_TOP
 	lidt [rm_idtr]
-	; The caller's flags reach the CPU by popfd right before `int`: CF is
-	; preset so a BIOS that ignores a call reads as a failure, and nothing
-	; between here and `int` may touch the flags (the mode switch above
-	; leaves CF clear).  Only the arithmetic flags are taken; IF is set so
-	; the BIOS can take its interrupts during the call.
+	; The caller's flags reach the CPU by a popfd just before `int` (the
+	; mode switch above leaves CF clear): CF is preset so a BIOS that
+	; ignores a call reads as a failure.  Only the arithmetic flags are
+	; taken; IF is set so the BIOS can take its interrupts during the call.
 	mov eax, [bios_regs.eflags]
 	and eax, 0x8d5			; CF PF AF ZF SF OF
 	or eax, 0x200			; IF
