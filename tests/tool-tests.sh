@@ -142,3 +142,155 @@ if cmp -s "$tmp/ok.img" "$tmp/keep.img"; then
 else
 	echo "FAIL tool: a failed rebuild changed the old image"
 fi
+
+# ---- issue 7: the simulated load (sim.c) on huge sparse layouts, refused
+# overwrites, JSON escaping, symlinks, the loader's ELF errors, hostile
+# arguments.
+# patch_elf IN OUT MEMSZ [NEXTRA]: the last PT_LOAD gets p_memsz MEMSZ; with
+# NEXTRA, that many more empty PT_LOADs of MEMSZ follow it, 1 TiB apart (a
+# new program header table appended to the file).
+patch_elf() {
+	python3 - "$@" <<'PY'
+import struct, sys
+src, dst, memsz = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+extra = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+d = bytearray(open(src, 'rb').read())
+phoff, = struct.unpack_from('<Q', d, 32)
+phnum, = struct.unpack_from('<H', d, 56)
+ph = [bytearray(d[phoff + 56 * i: phoff + 56 * i + 56]) for i in range(phnum)]
+last = max(i for i in range(phnum) if struct.unpack_from('<I', ph[i], 0)[0] == 1)
+struct.pack_into('<Q', ph[last], 40, memsz)
+vaddr, = struct.unpack_from('<Q', ph[last], 16)
+for k in range(extra):
+    va = (vaddr & ~0xfff) + (k + 1) * (1 << 40) + (1 << 40)
+    ph.insert(last + 1 + k, bytearray(struct.pack('<IIQQQQQQ', 1, 4, 0, va, va, 0, memsz, 0x1000)))
+if extra:
+    while len(d) % 8:
+        d.append(0)
+    struct.pack_into('<Q', d, 32, len(d))
+    struct.pack_into('<H', d, 56, len(ph))
+    d += b''.join(ph)
+else:
+    d[phoff:phoff + 56 * phnum] = b''.join(ph)
+open(dst, 'wb').write(d)
+PY
+}
+# t_big NAME MAXMB CMD...: exit 0 within 60 s and at most MAXMB MiB peak RSS.
+t_big() {
+	n=$1 max=$2; shift 2
+	if /usr/bin/time -f '%M %e' -o "$tmp/time" timeout 60 "$@" > "$tmp/out" 2> "$tmp/err"; then
+		kb=$(cut -d' ' -f1 "$tmp/time")
+		if [ "$kb" -le $((max * 1024)) ]; then
+			echo "PASS tool: $n ($(cut -d' ' -f2 "$tmp/time") s, $((kb / 1024)) MiB)"
+		else
+			echo "FAIL tool: $n (peak RSS $((kb / 1024)) MiB > $max MiB)"
+		fi
+	else
+		echo "FAIL tool: $n ($(head -1 "$tmp/err"))"
+	fi
+}
+cp "$K/k_default" "$tmp/kstack"
+"$E" config set "$tmp/kstack" kernel_stack_size=0x100000000 > /dev/null 2>&1
+t_big "config check: 4 GiB stack simulated sparsely" 100 "$E" config check "$tmp/kstack"
+t_grep "config check: 4 GiB stack in the layout" "stack *0x[0-9a-f]* - 0x[0-9a-f]*" "$tmp/out"
+if python3 -c 'import re,sys; m=re.search(r"stack +0x([0-9a-f]+) - 0x([0-9a-f]+)", open(sys.argv[1]).read()); assert int(m[2],16)-int(m[1],16)==1<<32' "$tmp/out" 2>/dev/null; then
+	echo "PASS tool: the simulated stack spans 4 GiB"
+else
+	echo "FAIL tool: the simulated stack does not span 4 GiB"
+fi
+# A 1 TiB (less 64 KiB: the loader allocates at most 1 TiB at once) .bss in
+# a PIE kernel; without a physical-memory map, whose 32 TiB-wide dynamic
+# slots would cover the hand-off page in high RAM (see sim.h).
+patch_elf "$K/k_pie" "$tmp/kbss" 0xffffff0000
+"$E" config set "$tmp/kbss" physical_memory=none > /dev/null 2>&1
+t_big "config check: 1 TiB .bss simulated sparsely" 3000 "$E" config check "$tmp/kbss"
+t_grep "config check: 1 TiB .bss in the layout" "image *0x8000000000 - 0x17fffff6000" "$tmp/out"
+t_grep "config check: 1 TiB .bss RAM sized by need" "simulated load (11[0-9][0-9][0-9][0-9][0-9] MiB of RAM" "$tmp/out"
+patch_elf "$K/k_pie" "$tmp/khuge" 0xffffff0000 40
+t_err "config check: more RAM than any simulated machine" "would fail at boot: needs [0-9]* GiB of RAM (the largest simulated machine has 32768 GiB)" "$E" config check "$tmp/khuge"
+patch_elf "$K/k_pie" "$tmp/kbss1t" 0x10000000000
+t_err "config check: a segment over 1 TiB is refused as at boot" "would fail at boot: load: segment at .*alloc: bad request" "$E" config check "$tmp/kbss1t"
+
+# image: an output that is one of the inputs is refused, by any path.
+cp "$K/k_default" "$tmp/kin"
+cp "$tmp/kin" "$tmp/kin.orig"
+ln -s kin "$tmp/kin.link"
+t_err "image: -o equal to the kernel refused" "is the kernel" "$E" image -o "$tmp/kin" "$tmp/kin"
+t_err "image: -o naming the kernel by another path refused" "is the kernel" "$E" image -o "$tmp/./kin.link" "$tmp/kin"
+cp "$B/ramdisk.bin" "$tmp/rdin"
+t_err "image: -o equal to the ramdisk refused" "is the ramdisk" "$E" image --ramdisk "$tmp/rdin" -o "$tmp/../$(basename "$tmp")/rdin" "$K/k_ramdisk"
+cp "$B/boot-good.json" "$tmp/cfgin"
+t_err "image: -o equal to the config file refused" "is the config file" "$E" image --config-file "$tmp/cfgin" -o "$tmp/cfgin" "$K/k_sentinel"
+if cmp -s "$tmp/kin" "$tmp/kin.orig" && cmp -s "$tmp/rdin" "$B/ramdisk.bin" && cmp -s "$tmp/cfgin" "$B/boot-good.json" && [ -L "$tmp/kin.link" ]; then
+	echo "PASS tool: refused image runs leave their inputs untouched"
+else
+	echo "FAIL tool: an image run overwrote one of its inputs"
+fi
+# image runs the simulated load too: a clash only loading finds is refused.
+t_err "image: kernel that would fail at boot refused" "would fail at boot: map: kernel stack guard page at 0xffffffff80000000 is already mapped" "$E" image -o "$tmp/clash.img" "$K/k_stackclash"
+t_ok "image --unchecked still builds it" "$E" image --unchecked -o "$tmp/clash.img" "$K/k_stackclash"
+t_err "image: kernel needing more RAM than simulated refused" "needs [0-9]* GiB of RAM" "$E" image -o "$tmp/huge.img" "$tmp/khuge"
+
+# config show --json: any path is a valid JSON string.
+weird="$tmp/we\"ird\\na
+me"
+cp "$K/k_base" "$weird"
+t_ok "config show --json, path with quote, backslash, newline" "$E" config show --json "$weird"
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["kernel"]==sys.argv[2], d["kernel"]; assert d["mappings.kernel_base"]=="0x200000000000"' "$tmp/out" "$weird" 2>"$tmp/err"; then
+	echo "PASS tool: config show --json escapes the kernel path"
+else
+	echo "FAIL tool: config show --json with a strange path ($(tail -1 "$tmp/err"))"
+fi
+
+# config set through a symlink edits its target and keeps the link.
+cp "$K/k_default" "$tmp/kt"
+ln -s kt "$tmp/kt.link"
+t_ok "config set via a symlink" "$E" config set "$tmp/kt.link" aslr=true
+"$E" config show "$tmp/kt" > "$tmp/show"
+if [ -L "$tmp/kt.link" ] && [ "$(readlink "$tmp/kt.link")" = kt ] && grep -q "mappings.aslr *true" "$tmp/show"; then
+	echo "PASS tool: config set via a symlink edits the target, keeps the link"
+else
+	echo "FAIL tool: config set via a symlink replaced the link or missed the target"
+fi
+
+# config show: a kernel the loader refuses gets the loader's reason.
+python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[4]=1; open(sys.argv[2],"wb").write(d)' "$K/k_default" "$tmp/k32"
+python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[5]=2; open(sys.argv[2],"wb").write(d)' "$K/k_default" "$tmp/kbe"
+t_err "config show: 32-bit ELF" "EI_CLASS is 1, expected 2 (ELF64)" "$E" config show "$tmp/k32"
+t_err "config show: big-endian ELF" "EI_DATA is 2, expected 1 (little-endian)" "$E" config show "$tmp/kbe"
+t_err "config show: truncated ELF" "lies outside the 4000-byte file" "$E" config show "$K/k_truncated"
+t_err "config show --json: 32-bit ELF" "EI_CLASS is 1" "$E" config show --json "$tmp/k32"
+
+# Hostile arguments: one error line each, nothing written.
+t_err "image: empty -o" "-o is an empty path" "$E" image -o "" "$K/k_default"
+t_err "image: empty kernel" "KERNEL is an empty path" "$E" image -o "$tmp/bad.img" ""
+t_err "image: empty --ramdisk" "--ramdisk is an empty path" "$E" image --ramdisk "" -o "$tmp/bad.img" "$K/k_default"
+t_err "image: -o missing its value" "-o needs a value, got the option '--uefi'" "$E" image -o --uefi "$K/k_default"
+t_err "image: --loader-dir at the end" "--loader-dir needs an argument" "$E" image -o "$tmp/bad.img" "$K/k_default" --loader-dir
+long=$(python3 -c 'print("x" * 5000)')
+t_err "image: over-long output path" "-o path is [0-9]* bytes long (at most 4000)" "$E" image -o "$tmp/$long" "$K/k_default"
+t_err "image: '@@' in the output path" "contains '@@'" "$E" image -o "$tmp/a@@b.img" "$K/k_default"
+t_err "config show: over-long path" "cannot open" "$E" config show "$tmp/$long"
+t_err "config set: over-long path" "cannot open" "$E" config set "$tmp/$long" aslr=true
+t_err "config set: empty kernel" "KERNEL is an empty path" "$E" config set "" aslr=true
+t_err "config set: option as kernel" "unknown option '--json'" "$E" config set --json "$K/k_default"
+t_err "config set: empty key" "unknown key ''" "$E" config set "$tmp/ks" =1
+t_err "config set: empty value" "bad value '' for kernel_stack_size" "$E" config set "$tmp/ks" kernel_stack_size=
+t_err "config check --json refused" "unknown option '--json'" "$E" config check --json "$K/k_default"
+t_err "config show: empty kernel" "KERNEL is an empty path" "$E" config show ""
+mkfifo "$tmp/fifo"
+t_err "config show: a FIFO is refused, not waited on" "is not a regular file" timeout 10 "$E" config show "$tmp/fifo"
+# A relative kernel path that looks like a DOS drive ("k:1") or an option
+# to mtools is copied all the same.
+cp "$K/k_default" "$tmp/k:1"
+t_ok "image: kernel named like a DOS drive" sh -c 'cd "$1" && "$2" image --uefi -o drive.img "k:1"' sh "$tmp" "$(cd "$(dirname "$E")" && pwd)/$(basename "$E")"
+if mcopy -i "$tmp/drive.img@@1M" ::/kernel-x86_64 "$tmp/k2" 2>/dev/null && cmp -s "$tmp/k2" "$K/k_default"; then
+	echo "PASS tool: image holds the kernel named like a drive"
+else
+	echo "FAIL tool: kernel named like a drive not copied"
+fi
+if ls "$tmp" | grep -q -e 'bad.img' -e 'clash.img.tmp' -e 'huge.img' -e '^kin.tmp' -e 'a@@b'; then
+	echo "FAIL tool: a refused run left a file: $(ls "$tmp" | grep -e bad.img -e huge.img -e a@@b)"
+else
+	echo "PASS tool: refused runs (issue 7) leave no file behind"
+fi
