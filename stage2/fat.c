@@ -384,7 +384,7 @@ int fat_lookup(const char *path, struct fat_file *f)
 		if (st != EB_OK)
 			return st;
 		if (!*slash)
-			return is_dir ? EB_NOTFOUND : EB_OK;
+			return is_dir ? eb_error("fat: '%s' is a directory, not a file", path) : EB_OK;
 		if (!is_dir)
 			return EB_NOTFOUND;
 		dir = f->first_cluster;

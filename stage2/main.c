@@ -328,7 +328,7 @@ int plat_read_file(const char *name, struct plat_file *out)
 		return eb_error("fat: file '%s' is empty", name);
 	uint64_t addr = 0;
 	if (file_alloc(EB_ALIGN_UP(f.size, fat_cluster_bytes()), &addr))
-		return EB_ERR;
+		return eb_error("%s: '%s' is %u bytes", eb_last_error(), name, f.size);
 	if (fat_read(&f, name, (void *)(uintptr_t)addr))
 		return EB_ERR;
 	out->addr = addr;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # qemu.sh - boots a disk image under QEMU (TCG) with a hard timeout.
 #   qemu.sh uefi|bios IMAGE TIMEOUT_S [--gui] [--log FILE] [--keep-vars FILE]
-#           [-- extra qemu args]
+#           [--stop-on REGEX] [-- extra qemu args]
 # UEFI runs use a copy of $OVMF_VARS, or FILE itself with --keep-vars (to
 # warm a variable store).
 # Serial (COM1) goes to stdout, or to FILE with --log.  Exit status:
@@ -9,15 +9,23 @@
 #   1  the kernel reported FAIL (0x11 -> 35)
 #   2  elfboot stopped with an error ("elfboot: halted." on serial)
 #   3  timeout, or QEMU ended any other way (triple fault, reset)
+#   4  (only with --stop-on) REGEX appeared on serial: QEMU is stopped there,
+#      e.g. on the firmware's own "no bootable device" line
+# The machine: QEMU_MACHINE (q35), QEMU_CPU (max), QEMU_SMP (1), QEMU_MEM
+# (256M) and QEMU_DISK, the controller the image sits on: unset = QEMU's
+# default (-drive if=ide: PIIX IDE on pc, the ICH9 AHCI on q35), ide, ahci
+# (an added AHCI controller), virtio (virtio-blk), virtio-scsi, nvme,
+# usb-xhci, usb-ehci (USB mass storage on that host controller).
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
-gui=0 log="" keep=""
+gui=0 log="" keep="" stop=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--gui) gui=1 ;;
 	--log) log=$2; shift ;;
 	--keep-vars) keep=$2; shift ;;
+	--stop-on) stop=$2; shift ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -33,6 +41,21 @@ if [ "$mode" = uefi ]; then
 	if [ -n "$keep" ]; then vars=$keep; else cp "$OVMF_VARS" "$vars"; fi
 	fw="-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE -drive if=pflash,format=raw,file=$vars"
 fi
+# The boot disk on the controller QEMU_DISK names; bootindex makes it the
+# first boot option on both firmwares whatever the bus.
+drive="format=raw,file=$img,snapshot=on"
+case "${QEMU_DISK:-}" in
+"") disk="-drive $drive" ;;
+ide) disk="-drive if=ide,$drive" ;;
+ahci) disk="-drive if=none,id=d0,$drive -device ahci,id=ahci0 -device ide-hd,drive=d0,bus=ahci0.0,bootindex=0" ;;
+virtio) disk="-drive if=none,id=d0,$drive -device virtio-blk-pci,drive=d0,bootindex=0" ;;
+virtio-scsi) disk="-drive if=none,id=d0,$drive -device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0" ;;
+nvme) disk="-drive if=none,id=d0,$drive -device nvme,drive=d0,serial=elfboot0,bootindex=0" ;;
+usb-xhci) disk="-drive if=none,id=d0,$drive -device qemu-xhci,id=xhci -device usb-storage,drive=d0,bus=xhci.0,bootindex=0" ;;
+usb-ehci) disk="-drive if=none,id=d0,$drive -device usb-ehci,id=ehci -device usb-storage,drive=d0,bus=ehci.0,bootindex=0" ;;
+*) echo "qemu.sh: unknown QEMU_DISK '$QEMU_DISK'" >&2; exit 3 ;;
+esac
+machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
 display="-display none"
 [ "$gui" = 1 ] && display=""
 [ -n "$log" ] || log="$tmp/serial.log"
@@ -41,8 +64,8 @@ if [ -n "${QEMU_NOWATCH:-}" ]; then
 	# Benchmarks: no polling (it would quantise the timing); QEMU runs in
 	# the foreground under timeout(1), and its exit status decides.
 	# shellcheck disable=SC2086
-	timeout -k 2 "$tmo" qemu-system-x86_64 -machine q35 -cpu max -m "${QEMU_MEM:-256M}" $fw \
-		-drive format=raw,file="$img",snapshot=on -serial "file:$log" $display \
+	timeout -k 2 "$tmo" qemu-system-x86_64 $machine $fw \
+		$disk -serial "file:$log" $display \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" 2> "$tmp/qemu.err"
 	rc=$?
 	[ "$rc" = 33 ] && exit 0
@@ -50,13 +73,18 @@ if [ -n "${QEMU_NOWATCH:-}" ]; then
 	exit 3
 fi
 # shellcheck disable=SC2086
-qemu-system-x86_64 -machine q35 -cpu max -m "${QEMU_MEM:-256M}" $fw \
-	-drive format=raw,file="$img",snapshot=on -serial "file:$log" $display \
+qemu-system-x86_64 $machine $fw \
+	$disk -serial "file:$log" $display \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" 2> "$tmp/qemu.err" &
 pid=$!
 # Wait for QEMU to end, for the loader to halt, or for the timeout.
-ticks=0 halted=0
+ticks=0 halted=0 stopped=0
 while kill -0 "$pid" 2>/dev/null; do
+	if [ -n "$stop" ] && tr -d '\033' < "$log" 2>/dev/null | grep -qaE -- "$stop"; then
+		stopped=1
+		kill "$pid" 2>/dev/null
+		break
+	fi
 	if grep -q "elfboot:.*halted" "$log" 2>/dev/null; then
 		halted=1
 		sleep 0.2
@@ -76,6 +104,7 @@ wait "$pid" 2>/dev/null
 rc=$?
 [ "$log" = "$tmp/serial.log" ] && tr -d '\033' < "$log"
 grep -v "terminating on signal" "$tmp/qemu.err" >&2
+if [ "$stopped" = 1 ]; then exit 4; fi
 if [ "$halted" = 1 ]; then exit 2; fi
 case "$rc" in
 33) exit 0 ;;

@@ -15,12 +15,24 @@
 #include "core.h"
 #include "cpu.h"
 
+#define EB_KERNEL_FILE "kernel-x86_64" /* the name loader_main asks for */
+
 static EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
 static EFI_BOOT_SERVICES *bs;
-static int exited;     /* boot services are gone: serial only */
-static int conout_on_serial; /* the firmware console already mirrors to a UART */
 static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
+
+/* Set just before the first ExitBootServices call.  From then on the
+ * firmware may be half torn down even if the call failed: the spec leaves
+ * only GetMemoryMap and ExitBootServices callable, kept in these two
+ * pointers.  Every other firmware pointer this file holds is poisoned with a
+ * non-canonical address, so a stray use faults at once (and the exit-fail
+ * test sees it) instead of calling into a dead firmware; output is COM1
+ * only. */
+static int exit_attempted;
+static EFI_GET_MEMORY_MAP get_map;
+static EFI_EXIT_BOOT_SERVICES exit_bs;
+#define FW_POISON ((void *)0xdead00000000dead)
 
 void plat_log_targets(int screen, int serial)
 {
@@ -35,25 +47,35 @@ static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
 
-/* ConOut is slow per call (it renders to GOP and a serial terminal), so
- * characters are collected and written a line at a time. */
+/* The two boot.json switches are independent: serial text goes straight to
+ * COM1, screen text to the firmware's text consoles that are not on a UART.
+ * ConOut itself is a splitter that also feeds the firmware's serial
+ * terminal (OVMF's does), so writing it would put screen text on the serial
+ * port with serial_logging off, and serial text there twice with it on. */
+#define MAX_SCREENS 4
+static SIMPLE_TEXT_OUTPUT_INTERFACE *screens[MAX_SCREENS];
+static unsigned n_screens;
+
+/* ConOut is slow per call (it renders to GOP), so characters are collected
+ * and written a line at a time. */
 static CHAR16 line[160];
 static unsigned line_len;
 
 static void conout_flush(void)
 {
-	if (!line_len || exited || !st->ConOut)
+	if (!line_len || exit_attempted)
 		return;
 	line[line_len] = 0;
-	uefi_call_wrapper(st->ConOut->OutputString, 2, st->ConOut, line);
+	for (unsigned i = 0; i < n_screens; i++)
+		uefi_call_wrapper(screens[i]->OutputString, 2, screens[i], line);
 	line_len = 0;
 }
 
 void plat_putc(char c)
 {
-	if (log_serial && (exited || !conout_on_serial))
+	if (log_serial)
 		serial_putc(c);
-	if (exited || !log_screen)
+	if (exit_attempted || !log_screen || !n_screens)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
 	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
@@ -67,36 +89,70 @@ void plat_halt(void)
 		__asm__ volatile("cli; hlt");
 }
 
-/* Does any text console sit on a UART?  Then the firmware already copies
- * ConOut to the serial port (OVMF does), and writing COM1 ourselves as well
- * would print every line twice. */
-static int firmware_console_on_serial(void)
+static int path_has_uart(EFI_DEVICE_PATH *dp)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		if (dp->Type == END_DEVICE_PATH_TYPE)
+			return 0;
+		if (dp->Type == MESSAGING_DEVICE_PATH && dp->SubType == MSG_UART_DP)
+			return 1;
+		uint16_t len = (uint16_t)(dp->Length[0] | dp->Length[1] << 8);
+		if (len < 4)
+			return 0;
+		dp = (EFI_DEVICE_PATH *)((uint8_t *)dp + len);
+	}
+	return 0;
+}
+
+/* Picks the screen consoles.  When some text console sits on a UART, the
+ * screens are the consoles (with a device path) that do not; otherwise
+ * ConOut is the screen and has no serial copy to avoid. */
+static void find_screens(void)
 {
 	EFI_GUID text_out = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID, dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	EFI_HANDLE *handles = NULL;
 	UINTN n = 0;
-	int found = 0;
-	if (EFI_ERROR(uefi_call_wrapper(bs->LocateHandleBuffer, 5, ByProtocol, &text_out, NULL, &n,
-					&handles)))
-		return 0;
-	for (UINTN i = 0; i < n && !found; i++) {
-		EFI_DEVICE_PATH *dp;
-		if (EFI_ERROR(uefi_call_wrapper(bs->HandleProtocol, 3, handles[i], &dp_guid,
-						(void **)&dp)))
-			continue;
-		for (int guard = 0; guard < 64; guard++) {
-			if (dp->Type == END_DEVICE_PATH_TYPE)
-				break;
-			if (dp->Type == MESSAGING_DEVICE_PATH && dp->SubType == MSG_UART_DP)
-				found = 1;
-			uint16_t len = (uint16_t)(dp->Length[0] | dp->Length[1] << 8);
-			if (len < 4)
-				break;
-			dp = (EFI_DEVICE_PATH *)((uint8_t *)dp + len);
+	int uart = 0;
+	unsigned found = 0;
+	if (!EFI_ERROR(uefi_call_wrapper(bs->LocateHandleBuffer, 5, ByProtocol, &text_out, NULL, &n,
+					 &handles))) {
+		for (UINTN i = 0; i < n; i++) {
+			SIMPLE_TEXT_OUTPUT_INTERFACE *out;
+			EFI_DEVICE_PATH *dp;
+			if (handles[i] == st->ConsoleOutHandle ||
+			    EFI_ERROR(uefi_call_wrapper(bs->HandleProtocol, 3, handles[i], &text_out,
+							(void **)&out)) ||
+			    out == st->ConOut ||
+			    EFI_ERROR(uefi_call_wrapper(bs->HandleProtocol, 3, handles[i], &dp_guid,
+							(void **)&dp)))
+				continue;
+			if (path_has_uart(dp))
+				uart = 1;
+			else if (found < MAX_SCREENS)
+				screens[found++] = out;
 		}
+		uefi_call_wrapper(bs->FreePool, 1, handles);
 	}
-	uefi_call_wrapper(bs->FreePool, 1, handles);
-	return found;
+	n_screens = found;
+	if (!uart) {
+		n_screens = st->ConOut ? 1 : 0;
+		screens[0] = st->ConOut;
+	}
+}
+
+/* The first ExitBootServices call is about to happen: print what is
+ * pending while the console still works, keep the two calls the spec still
+ * allows, and poison the rest. */
+static void begin_exit(void)
+{
+	conout_flush();
+	get_map = bs->GetMemoryMap;
+	exit_bs = bs->ExitBootServices;
+	exit_attempted = 1;
+	for (unsigned i = 0; i < n_screens; i++)
+		screens[i] = FW_POISON;
+	bs = FW_POISON;
+	st = FW_POISON;
 }
 
 static EFI_FILE_HANDLE root;
@@ -147,14 +203,19 @@ int plat_read_file(const char *name, struct plat_file *out)
 		uefi_call_wrapper(f->Close, 1, f);
 		return eb_error("uefi: cannot stat '%s' (status 0x%lx)", name, (uint64_t)s);
 	}
+	/* A directory opens and "reads" as a list of EFI_FILE_INFO records. */
+	if (fi.info.Attribute & EFI_FILE_DIRECTORY) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return eb_error("uefi: '%s' is a directory, not a file", name);
+	}
 	uint64_t size = fi.info.FileSize;
 	if (size == 0) {
 		uefi_call_wrapper(f->Close, 1, f);
 		return eb_error("uefi: file '%s' is empty", name);
 	}
 	EFI_PHYSICAL_ADDRESS addr = 0;
-	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
-			      EB_ALIGN_UP(size, EB_PAGE) / EB_PAGE, &addr);
+	UINTN pages = EB_ALIGN_UP(size, EB_PAGE) / EB_PAGE;
+	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages, &addr);
 	if (EFI_ERROR(s)) {
 		uefi_call_wrapper(f->Close, 1, f);
 		return eb_error("uefi: no memory for '%s' (%lu bytes, status 0x%lx)", name, size,
@@ -164,9 +225,26 @@ int plat_read_file(const char *name, struct plat_file *out)
 	UINTN got = size;
 	s = uefi_call_wrapper(f->Read, 3, f, &got, (void *)(uintptr_t)addr);
 	uefi_call_wrapper(f->Close, 1, f);
-	if (EFI_ERROR(s) || got != size)
-		return eb_error("uefi: reading '%s' failed after %lu of %lu bytes (status 0x%lx)",
-				name, (uint64_t)got, size, (uint64_t)s);
+	if (EFI_ERROR(s) || got != size) {
+		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
+		if (EFI_ERROR(s))
+			return eb_error("uefi: reading '%s' (%lu bytes) failed (status 0x%lx)", name,
+					size, (uint64_t)s);
+		return eb_error("uefi: short read of '%s': the firmware returned %lu of its %lu bytes",
+				name, (uint64_t)got, size);
+	}
+	/* The core's ELF check says "bad magic" without knowing the file's
+	 * name; a kernel that is not an ELF file at all (a stray file, or the
+	 * firmware returning other data) is named here. */
+	const uint8_t *p = (const uint8_t *)(uintptr_t)addr;
+	if (!strcmp(name, EB_KERNEL_FILE) && (size < 4 || memcmp(p, "\177ELF", 4))) {
+		char head[16] = "";
+		unsigned o = 0;
+		for (uint64_t i = 0; i < 4 && i < size; i++)
+			o += (unsigned)eb_snprintf(head + o, sizeof head - o, "%s%02x", i ? " " : "", p[i]);
+		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
+		return eb_error("uefi: %s: not an ELF file (starts with %s)", name, head);
+	}
 	out->addr = addr;
 	out->size = size;
 	return EB_OK;
@@ -362,36 +440,62 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 	return EB_OK;
 }
 
+#define EXIT_TRIES 8
+
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
 	UINTN size = 0, key = 0, dsize = 0, cap_bytes;
 	UINT32 dver;
 	uint8_t *buf = NULL;
-	/* Size the buffer first, with room for the descriptors the allocation
-	 * itself and later events add; nothing is allocated after this. */
-	conout_flush();
+	/* Size the buffer with room for the descriptors its own allocation and
+	 * later events add: after the first ExitBootServices call nothing can
+	 * be allocated any more, so every retry must fit in it. */
 	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
 	cap_bytes = size + 64 * (dsize ? dsize : 48);
 	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);
 	if (EFI_ERROR(s))
 		return eb_error("uefi: no memory for the memory map (%lu bytes, status 0x%lx)",
 				(uint64_t)cap_bytes, (uint64_t)s);
-	s = EFI_INVALID_PARAMETER;
-	/* The map key goes stale if anything allocates between GetMemoryMap and
-	 * ExitBootServices (timer handlers can): fetch it again and retry. */
-	for (int tries = 0; tries < 8 && EFI_ERROR(s); tries++) {
+	size = cap_bytes;
+	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
+			      &dsize, &dver);
+	if (EFI_ERROR(s))
+		return eb_error("uefi: GetMemoryMap failed (status 0x%lx, needs %lu of %lu bytes)",
+				(uint64_t)s, (uint64_t)size, (uint64_t)cap_bytes);
+	begin_exit();
+	/* The key goes stale if anything changed the map since GetMemoryMap
+	 * (timer events can): the spec's answer is GetMemoryMap into the same
+	 * buffer and ExitBootServices again, with nothing in between. */
+	unsigned attempt = 0;
+	for (;;) {
+		attempt++;
+		UINTN k = key;
+		if (eb_test_fault == EB_TEST_FAULT_EXIT_FAIL ||
+		    (eb_test_fault == EB_TEST_FAULT_EXIT_RETRY && attempt == 1))
+			k = ~key; /* a key the firmware never handed out */
+		s = uefi_call_wrapper(exit_bs, 2, image, k);
+		if (s != EFI_INVALID_PARAMETER || attempt == EXIT_TRIES)
+			break;
 		size = cap_bytes;
-		s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-				      &dsize, &dver);
-		if (EFI_ERROR(s))
-			return eb_error("uefi: GetMemoryMap failed (status 0x%lx, needs %lu bytes)",
-					(uint64_t)s, (uint64_t)size);
-		s = uefi_call_wrapper(bs->ExitBootServices, 2, image, key);
+		EFI_STATUS m = uefi_call_wrapper(get_map, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
+						 &dsize, &dver);
+		if (m == EFI_BUFFER_TOO_SMALL)
+			return eb_error("uefi: the memory map outgrew its %lu-byte buffer (needs %lu) "
+					"after ExitBootServices attempt %u; nothing can be allocated "
+					"any more", (uint64_t)cap_bytes, (uint64_t)size, attempt);
+		if (EFI_ERROR(m))
+			return eb_error("uefi: GetMemoryMap failed after ExitBootServices attempt %u "
+					"(status 0x%lx)", attempt, (uint64_t)m);
 	}
 	if (EFI_ERROR(s))
-		return eb_error("uefi: ExitBootServices failed (status 0x%lx)", (uint64_t)s);
-	exited = 1;
+		return eb_error("uefi: ExitBootServices failed %u time%s (status 0x%lx%s)", attempt,
+				attempt == 1 ? "" : "s", (uint64_t)s,
+				s == EFI_INVALID_PARAMETER ? ": stale memory map key" : "");
+	/* Said only now, on serial: no console existed during the retries. */
+	if (attempt > 1)
+		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
+				     "succeeded on attempt %u\r\n", attempt);
 	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
@@ -402,7 +506,7 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	st = systab;
 	bs = systab->BootServices;
 	serial_init();
-	conout_on_serial = firmware_console_on_serial();
+	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	loader_main();
 }
