@@ -14,6 +14,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* For a harness's own checking code: its comparisons would only feed
+ * libFuzzer noise (and cost most of the time in fuzz_memmap's model). */
+#define FUZZ_UNTRACED __attribute__((no_sanitize("coverage"), noinline))
+
 #define FUZZ_CHECK(cond, ...)                                                         \
 	do {                                                                          \
 		if (!(cond)) {                                                        \

@@ -24,7 +24,7 @@
 #include "fuzz.h"
 #include "sim.h"
 
-static const struct elfboot_memory_region *region_of(const struct sim_result *s, uint64_t pa)
+FUZZ_UNTRACED static const struct elfboot_memory_region *region_of(const struct sim_result *s, uint64_t pa)
 {
 	for (uint32_t i = 0; i < s->nregions; i++)
 		if (s->regions[i].start <= pa && pa < s->regions[i].end)
@@ -32,7 +32,7 @@ static const struct elfboot_memory_region *region_of(const struct sim_result *s,
 	return NULL;
 }
 
-static void check_loaded(const struct sim_result *s, uint64_t size, const struct sim_opts *o)
+FUZZ_UNTRACED static void check_loaded(const struct sim_result *s, uint64_t size, const struct sim_opts *o)
 {
 	const struct elfboot_boot_info *bi = &s->bi;
 	FUZZ_CHECK(s->nregions > 0 && bi->memory_regions_len == s->nregions,
@@ -77,7 +77,7 @@ static void check_loaded(const struct sim_result *s, uint64_t size, const struct
 	FUZZ_CHECK(bi->api_version.major == ELFBOOT_API_MAJOR, "api version");
 }
 
-static int same_result(const struct sim_result *a, const struct sim_result *b)
+FUZZ_UNTRACED static int same_result(const struct sim_result *a, const struct sim_result *b)
 {
 	return a->entry == b->entry && a->stack_top == b->stack_top &&
 	       a->boot_info_va == b->boot_info_va && a->cr3 == b->cr3 &&

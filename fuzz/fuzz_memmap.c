@@ -30,13 +30,13 @@ static uint64_t rd(const uint8_t *p, int n)
 }
 
 /* The contract's order, in 64 bits so no fw_type can wrap it. */
-static uint64_t model_rank(const struct mem_region *r)
+FUZZ_UNTRACED static uint64_t model_rank(const struct mem_region *r)
 {
 	return r->kind == MEM_FIRMWARE ? (3ull << 32) + r->fw_type : r->kind;
 }
 
 /* The model's answer for the byte at `a`: 0 if no entry covers it. */
-static const struct mem_region *model_at(const struct mem_region *in, uint32_t n, uint64_t a)
+FUZZ_UNTRACED static const struct mem_region *model_at(const struct mem_region *in, uint32_t n, uint64_t a)
 {
 	const struct mem_region *win = 0;
 	for (uint32_t i = 0; i < n; i++)
@@ -46,7 +46,7 @@ static const struct mem_region *model_at(const struct mem_region *in, uint32_t n
 	return win;
 }
 
-static const struct mem_region *out_at(const struct mem_region *m, uint32_t n, uint64_t a)
+FUZZ_UNTRACED static const struct mem_region *out_at(const struct mem_region *m, uint32_t n, uint64_t a)
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (m[i].start <= a && a < m[i].end)
@@ -56,7 +56,7 @@ static const struct mem_region *out_at(const struct mem_region *m, uint32_t n, u
 
 /* Normalised form: sorted, disjoint, non-empty, neighbours of one kind merged,
  * fw_type 0 outside firmware entries, and byte for byte the model. */
-static void check_normal(const struct mem_region *in, uint32_t n, const struct mem_region *m,
+FUZZ_UNTRACED static void check_normal(const struct mem_region *in, uint32_t n, const struct mem_region *m,
 			 uint32_t k)
 {
 	for (uint32_t i = 0; i < k; i++) {
@@ -99,7 +99,7 @@ static void check_normal(const struct mem_region *in, uint32_t n, const struct m
 	}
 }
 
-static int same_map(const struct mem_region *a, uint32_t na, const struct mem_region *b,
+FUZZ_UNTRACED static int same_map(const struct mem_region *a, uint32_t na, const struct mem_region *b,
 		    uint32_t nb)
 {
 	if (na != nb)
@@ -111,7 +111,7 @@ static int same_map(const struct mem_region *a, uint32_t na, const struct mem_re
 	return 1;
 }
 
-static void check_export(const struct mem_region *m, uint32_t k, enum firmware_kind fw)
+FUZZ_UNTRACED static void check_export(const struct mem_region *m, uint32_t k, enum firmware_kind fw)
 {
 	static struct elfboot_memory_region out[CAP];
 	int cnt = memmap_export(m, k, fw, NULL, CAP);
