@@ -2,11 +2,12 @@
 /*
  * fuzz_tool.c - the host tool (config-tool/, built with its main() renamed
  * to elfboot_tool_main) on arbitrary kernel files: `elfboot config show`
- * and `config show --json` (libelf's view of the section cross-checked
+ * or `config show --json` (libelf's view of the section cross-checked
  * against common/'s) and read_kernel(), the read-and-check path `image`
  * and `config check` use.  The file is a memfd reached through
  * /proc/self/fd, so no temporary file is left anywhere.
- * Invariant: show succeeds only for kernels the loader's checks accept.
+ * Invariant: show succeeds only for kernels the loader's checks accept, and
+ * read_kernel returns the file's bytes exactly for those.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -34,11 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(ftruncate(fd, 0) == 0 && pwrite(fd, data, size, 0) == (ssize_t)size,
 		   "cannot write the memfd");
+	/* `show`, or `show --json` for odd-sized inputs (a third of the cost
+	 * each; both forms run the same checks before printing). */
 	char *show[] = { "elfboot", "config", "show", path, NULL };
 	char *json[] = { "elfboot", "config", "show", "--json", path, NULL };
-	int rc_show = elfboot_tool_main(4, show);
-	int rc_json = elfboot_tool_main(5, json);
-	FUZZ_CHECK(rc_show == rc_json, "show %d, show --json %d", rc_show, rc_json);
+	int rc_show = (size & 1) ? elfboot_tool_main(5, json) : elfboot_tool_main(4, show);
 
 	uint64_t got;
 	struct elf_image img;

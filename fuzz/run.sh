@@ -76,7 +76,9 @@ long)
 			"$(stat average_exec_per_sec "$log") exec/s, corpus $(ls "$B/fuzz/corpus/$t" | wc -l)," \
 			"exit $rc, crashes saved: $crashes (log $log)"
 		grep -m1 -E 'invariant broken|ERROR: (AddressSanitizer|libFuzzer)|runtime error' "$log"
+		[ "$crashes" -eq 0 ] || failed=1
 	done
+	exit "${failed:-0}"
 	;;
 cov)
 	targets=$3
