@@ -107,12 +107,12 @@ static void read_one(const char *path)
 	uint64_t room = EB_ALIGN_UP((uint64_t)f.size, cb);
 	if (room > READ_MAX)
 		return;
-	__asan_unpoison_memory_region(buf, room);
+	ASAN_UNPOISON_MEMORY_REGION(buf, room);
 	st = fat_read(&f, path, buf);
 	if (verbose)
 		fprintf(stderr, "fuzz_fat: %s: %u bytes from cluster %u: %s\n", path, f.size,
 			f.first_cluster, st == EB_OK ? "read" : eb_last_error());
-	__asan_poison_memory_region(buf, room);
+	ASAN_POISON_MEMORY_REGION(buf, room);
 	FUZZ_CHECK(st == EB_OK || eb_last_error()[0], "fat_read failed without a message");
 }
 
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!buf) {
 		buf = malloc(BUF_BYTES);
-		__asan_poison_memory_region(buf, BUF_BYTES);
+		ASAN_POISON_MEMORY_REGION(buf, BUF_BYTES);
 		verbose = getenv("FUZZ_VERBOSE") != NULL;
 	}
 	if (size > DISK_MAX)
