@@ -90,7 +90,7 @@ cov)
 		LLVM_PROFILE_FILE="$d/%p.profraw" "$B/fuzz/cov/fuzz_$t" -runs=0 $(opts "$t") \
 			"$B/fuzz/corpus/$t" "$F/corpus/$t" > "$d/run.log" 2>&1
 		llvm-profdata-14 merge -sparse "$d"/*.profraw -o "$d/merged.profdata" || continue
-		echo "== fuzz_$t: line coverage of the corpus ($(ls "$B/fuzz/corpus/$t" "$F/corpus/$t" | wc -l) inputs)"
+		echo "== fuzz_$t: line coverage of the corpus ($(find "$B/fuzz/corpus/$t" "$F/corpus/$t" -type f | wc -l) inputs)"
 		llvm-cov-14 report "$B/fuzz/cov/fuzz_$t" -instr-profile="$d/merged.profdata" \
 			common stage2 config-tool |
 			awk 'NF == 13 && $1 != "TOTAL" && $8 > $9 { printf "  %-16s lines %4d/%-4d %7s   branches %7s\n", $1, $8 - $9, $8, $10, $13 }'
