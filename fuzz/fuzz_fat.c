@@ -4,8 +4,9 @@
  * included here so its static state can be reset between runs) over a disk
  * image that is the fuzz input.  disk_read() fails past the image's end, as
  * a BIOS read error would.  Per input: fat_mount, then fat_lookup and
- * fat_read of "kernel-x86_64" and of a path in a subdirectory, into a
- * buffer poisoned (ASan) right after the bytes plat_read_file allocates.
+ * fat_read of the files the loaders read (kernel-x86_64, boot.json,
+ * EFI/BOOT/BOOTX64.EFI) and of a long name two directories down, each into
+ * a buffer poisoned (ASan) right after the bytes plat_read_file allocates.
  *
  * Byte 0 of the image (stage1 code, which fat.c never reads) picks a mode:
  * bit 0 set: the harness rewrites the CRCs of both GPT copies (primary and
