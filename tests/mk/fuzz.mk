@@ -24,8 +24,16 @@ FUZZ_SRC_bootcfg := $(FUZZ_CORE)
 FUZZ_SRC_elf     := $(FUZZ_CORE)
 FUZZ_SRC_memmap  := $(FUZZ_CORE)
 FUZZ_SRC_fat     := $(FUZZ_CORE) -Istage2
-# The tool's simulated machine (the one `elfboot config check` uses).
-FUZZ_SRC_load    := $(FUZZ_CORE) config-tool/sim.c -Iconfig-tool
+# The tool's simulated machine (the one `elfboot config check` uses).  vmm.c
+# maps page by page: built without comparison tracing (edge coverage kept)
+# it no longer takes three quarters of the time on large segments.
+FUZZ_SRC_load    := $(filter-out common/vmm.c,$(FUZZ_CORE)) config-tool/sim.c -Iconfig-tool \
+                    $(FZ)/obj/vmm-nocmp.o
+$(FZ)/obj/vmm-nocmp.o: common/vmm.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-coverage=trace-cmp -c $< -o $@
+$(FZ)/bin/fuzz_load: $(FZ)/obj/vmm-nocmp.o
+FUZZ_COVSRC_load := $(FUZZ_CORE) config-tool/sim.c -Iconfig-tool
 # The tool's own sources, its main() renamed so libFuzzer's driver is main.
 FUZZ_SRC_tool    := $(TOOL_SRC) -Iconfig-tool -Istage2 -Dmain=elfboot_tool_main -lelf
 
@@ -35,7 +43,7 @@ $(FZ)/bin/fuzz_$(1): fuzz/fuzz_$(1).c $(FUZZ_DEPS) $(wildcard stage2/*.[ch] conf
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$< $$(FUZZ_SRC_$(1)) -o $$@
 $(FZ)/cov/fuzz_$(1): fuzz/fuzz_$(1).c $(FUZZ_DEPS) $(wildcard stage2/*.[ch] config-tool/*.[ch])
 	@mkdir -p $$(dir $$@)
-	$$(FUZZ_CC) $$(FUZZ_COVFLAGS) $$< $$(FUZZ_SRC_$(1)) -o $$@
+	$$(FUZZ_CC) $$(FUZZ_COVFLAGS) $$< $$(or $$(FUZZ_COVSRC_$(1)),$$(FUZZ_SRC_$(1))) -o $$@
 endef
 FUZZ_ALL := config bootcfg elf memmap fat load tool
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_target,$(t))))
