@@ -5,6 +5,8 @@ set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
+# The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
+pkgs="$pkgs libclang-rt-14-dev llvm-14"
 # `make bench` also compares against GRUB 2.
 [ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
 for p in $pkgs; do
