@@ -99,16 +99,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint64_t ram[4] = { 256ull << 20, 64ull << 20, 4ull << 30, SIM_LOW_SIZE };
 	o.ram_size = ram[(m >> 2) & 3];
 	o.seed = 1 + (m >> 4);
-	/* sim.c reserves low RAM only on a load that fits in it; until one has,
-	 * a 4 GiB machine would get no RAM below 4 GiB (reported against sim.c).
-	 * A small load of the same kernel first keeps every run independent of
-	 * the ones before it. */
-	static int low_ready;
-	if (o.ram_size > SIM_LOW_SIZE && !low_ready) {
-		struct sim_opts small = o;
-		small.ram_size = 64ull << 20;
-		low_ready = sim_load(data, size, &small, &res) == SIM_OK;
-	}
 	static int verbose = -1; /* FUZZ_VERBOSE=1: say how each load went */
 	if (verbose < 0)
 		verbose = getenv("FUZZ_VERBOSE") != NULL;
