@@ -224,7 +224,7 @@ static int file_alloc(uint64_t size, uint64_t *out)
 			return EB_OK;
 		}
 	}
-	return eb_error("memory: no free %lu MiB below 4 GiB for a file", size >> 20);
+	return eb_error("no free %lu MiB below 4 GiB", size >> 20);
 }
 
 /* ---- disk ---- */
