@@ -1,25 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * uefi/main.c - the UEFI front end (BOOTX64.EFI, gnu-efi).  Implements the
- * platform hooks of common/include/platform.h with boot services: files from
- * the volume this image was loaded from, GOP video, the RSDP from the
- * configuration table, and the exit from boot services, converting the EFI
- * memory map at the border.  efi_main() sets up the console and calls
- * loader_main(), which never returns.  EFI types stay inside this file.
+ * platform hooks of common/include/platform.h with boot services: files
+ * through the file source chosen at start (source_fs.c), GOP video facts
+ * for the core's policy (video.c), the RSDP from the configuration table,
+ * and the exit from boot services, converting the EFI memory map at the
+ * border.  efi_main() sets up the console and calls loader_main(), which
+ * never returns.  EFI types stay inside uefi/.
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
 #include <efi.h>
 #pragma GCC diagnostic pop
 
+#include "acpi.h"
 #include "core.h"
 #include "cpu.h"
+#include "source.h"
+#include "uefi.h"
+#include "video.h"
 
 
-static EFI_HANDLE image;
+EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
-static EFI_BOOT_SERVICES *bs;
-static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
+EFI_BOOT_SERVICES *bs;
 
 /* Set just before the first ExitBootServices call.  From then on the
  * firmware may be half torn down even if the call failed: the spec leaves
@@ -33,15 +37,6 @@ static EFI_GET_MEMORY_MAP get_map;
 static EFI_EXIT_BOOT_SERVICES exit_bs;
 #define FW_POISON ((void *)0xdead00000000dead)
 
-void plat_log_targets(int screen, int serial)
-{
-	log_screen = screen;
-	log_serial = serial;
-}
-
-static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-static EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
-static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -70,11 +65,14 @@ static void conout_flush(void)
 	line_len = 0;
 }
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
-	if (log_serial)
-		serial_putc(c);
-	if (exit_attempted || !log_screen || !n_screens)
+	serial_putc(c);
+}
+
+void plat_screen_putc(char c)
+{
+	if (exit_attempted || !n_screens)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
 	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
@@ -156,7 +154,7 @@ static void begin_exit(void)
 
 /* "0x800000000000000a EFI_VOLUME_CORRUPTED": the code and its name from the
  * spec's table, for error lines.  Two buffers: one message may hold two. */
-static const char *efi_status(EFI_STATUS s)
+const char *efi_status(EFI_STATUS s)
 {
 	static const char *const names[] = {
 		"EFI_SUCCESS", "EFI_LOAD_ERROR", "EFI_INVALID_PARAMETER", "EFI_UNSUPPORTED",
@@ -180,102 +178,60 @@ static const char *efi_status(EFI_STATUS s)
 	return b;
 }
 
-static EFI_FILE_HANDLE root;
+/* ---- files: from the source chosen in efi_main() (source.h) ---- */
+static const struct file_source *source;
 
-static int open_root(void)
+static int file_pages(uint64_t bytes, uint64_t *addr)
 {
-	if (root)
-		return EB_OK;
-	EFI_LOADED_IMAGE *li;
-	EFI_FILE_IO_INTERFACE *fs;
-	EFI_STATUS s = uefi_call_wrapper(bs->HandleProtocol, 3, image, &loaded_image_guid,
-					 (void **)&li);
+	EFI_PHYSICAL_ADDRESS a = 0;
+	EFI_STATUS s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+					 EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, &a);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: no LoadedImage protocol (status %s)", efi_status(s));
-	s = uefi_call_wrapper(bs->HandleProtocol, 3, li->DeviceHandle, &fs_guid, (void **)&fs);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: boot device has no file system (status %s)", efi_status(s));
-	s = uefi_call_wrapper(fs->OpenVolume, 2, fs, &root);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open the boot volume (status %s)", efi_status(s));
+		return eb_error("AllocatePages failed (status %s)", efi_status(s));
+	*addr = a;
 	return EB_OK;
 }
+
+static void file_pages_free(uint64_t addr, uint64_t bytes)
+{
+	uefi_call_wrapper(bs->FreePages, 2, addr, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE);
+}
+
+static const struct file_alloc file_mem = { file_pages, file_pages_free };
 
 int plat_read_file(const char *name, struct plat_file *out)
 {
-	if (open_root())
-		return EB_ERR;
-	CHAR16 path[64];
-	size_t n = strlen(name);
-	if (n + 2 > sizeof path / sizeof path[0])
-		return eb_error("uefi: file name '%s' too long", name);
-	path[0] = '\\';
-	for (size_t i = 0; i <= n; i++)
-		path[i + 1] = (CHAR16)(uint8_t)name[i];
-	EFI_FILE_HANDLE f;
-	EFI_STATUS s = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ, 0);
-	if (s == EFI_NOT_FOUND)
-		return EB_NOTFOUND;
-	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open '%s' (status %s)", name, efi_status(s));
-	union {
-		EFI_FILE_INFO info;
-		uint8_t raw[512];
-	} fi;
-	UINTN fisz = sizeof fi;
-	s = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &fisz, &fi);
-	if (EFI_ERROR(s)) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: cannot stat '%s' (status %s)", name, efi_status(s));
-	}
-	/* A directory opens and "reads" as a list of EFI_FILE_INFO records. */
-	if (fi.info.Attribute & EFI_FILE_DIRECTORY) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: '%s' is a directory, not a file", name);
-	}
-	uint64_t size = fi.info.FileSize;
-	if (size == 0) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: file '%s' is empty", name);
-	}
-	EFI_PHYSICAL_ADDRESS addr = 0;
-	UINTN pages = EB_ALIGN_UP(size, EB_PAGE) / EB_PAGE;
-	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages, &addr);
-	if (EFI_ERROR(s)) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: no memory for '%s' (%lu bytes, status %s)", name, size,
-				efi_status(s));
-	}
-	/* One read for the whole file: the firmware batches the disk I/O. */
-	UINTN got = size;
-	s = uefi_call_wrapper(f->Read, 3, f, &got, (void *)(uintptr_t)addr);
-	uefi_call_wrapper(f->Close, 1, f);
-	if (EFI_ERROR(s) || got != size) {
-		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
-		if (EFI_ERROR(s))
-			return eb_error("uefi: reading '%s' (%lu bytes) failed (status %s)", name,
-					size, efi_status(s));
-		return eb_error("uefi: short read of '%s': the firmware returned %lu of its %lu bytes",
-				name, (uint64_t)got, size);
-	}
-	out->addr = addr;
-	out->size = size;
-	return EB_OK;
+	return source_load(source, &file_mem, name, out);
 }
 
-static unsigned low_bit(uint32_t m)
+/* ---- video: GOP.  The modes' facts go to the core (video.c), which
+ * picks; this sets the pick and describes the mode the screen is in. ---- */
+static void gop_masks(struct video_mode *m, uint32_t bpp, uint32_t r, uint32_t g, uint32_t b,
+		      uint32_t x)
 {
-	unsigned i = 0;
-	while (i < 32 && !(m & (1u << i)))
-		i++;
-	return i;
+	m->linear = 1;
+	m->bpp = bpp;
+	m->red_mask = r;
+	m->green_mask = g;
+	m->blue_mask = b;
+	m->reserved_mask = x;
 }
 
-static int mode_usable(EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi)
+static void gop_facts(uint32_t id, const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi,
+		      struct video_mode *m)
 {
-	return mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor ||
-	       mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor ||
-	       mi->PixelFormat == PixelBitMask;
+	const EFI_PIXEL_BITMASK *pb = &mi->PixelInformation;
+	memset(m, 0, sizeof *m);
+	m->id = id;
+	m->width = mi->HorizontalResolution;
+	m->height = mi->VerticalResolution;
+	if (mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor) /* bytes R, G, B, X */
+		gop_masks(m, 32, 0xff, 0xff00, 0xff0000, 0xff000000u);
+	else if (mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor) /* bytes B, G, R, X */
+		gop_masks(m, 32, 0xff0000, 0xff00, 0xff, 0xff000000u);
+	else if (mi->PixelFormat == PixelBitMask) /* the size follows from the masks */
+		gop_masks(m, 0, pb->RedMask, pb->GreenMask, pb->BlueMask, pb->ReservedMask);
+	/* else PixelBltOnly: no framebuffer to hand over (linear stays 0) */
 }
 
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
@@ -286,69 +242,52 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 		eb_log(EB_LOG_WARN, "elfboot: no GOP (status %s)\r\n", efi_status(s));
 		return EB_NOTFOUND;
 	}
-	uint32_t cur = gop->Mode->Mode, best = cur;
-	uint64_t best_area = ~0ull;
-	int found = 0;
-	if (min_w || min_h) {
-		for (uint32_t m = 0; m < gop->Mode->MaxMode; m++) {
-			EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
-			UINTN sz;
-			if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)))
-				continue;
-			uint64_t w = mi->HorizontalResolution, h = mi->VerticalResolution;
-			/* The smallest mode that meets the minimum. */
-			if (mode_usable(mi) && w >= min_w && h >= min_h && w * h < best_area) {
-				best = m;
-				best_area = w * h;
-				found = 1;
-			}
-		}
-		if (!found)
-			eb_log(EB_LOG_WARN, "elfboot: warning: no video mode of at least %lux%lu; keeping "
-				  "the current one\r\n", min_w, min_h);
-		else if (best != cur) {
-			s = uefi_call_wrapper(gop->SetMode, 2, gop, best);
-			if (EFI_ERROR(s))
-				eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u failed (status "
-					  "%s); keeping the current one\r\n", best, efi_status(s));
-		}
+	/* The list from pool memory: a static one would add 10 KiB of zeros
+	 * to BOOTX64.EFI (gnu-efi keeps .bss in the file). */
+	struct video_mode *gop_modes;
+	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData,
+			      VIDEO_MAX_MODES * sizeof *gop_modes, (void **)&gop_modes);
+	if (EFI_ERROR(s))
+		return eb_error("gop: no memory for the mode list (status %s)", efi_status(s));
+	uint32_t n = 0, cur = gop->Mode->Mode, current, pick;
+	for (uint32_t m = 0; m < gop->Mode->MaxMode && n < VIDEO_MAX_MODES; m++) {
+		EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
+		UINTN sz;
+		if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)) || !mi)
+			continue;
+		if (sz >= sizeof *mi) /* a shorter record lacks fields read below */
+			gop_facts(m, mi, &gop_modes[n++]);
+		uefi_call_wrapper(bs->FreePool, 1, mi); /* QueryMode allocated it for us */
 	}
+	for (current = 0; current < n && gop_modes[current].id != cur; current++)
+		;
+	struct video_mode want;
+	int found = video_pick(gop_modes, n, current, min_w, min_h, &pick) == EB_OK;
+	if (found)
+		want = gop_modes[pick];
+	uefi_call_wrapper(bs->FreePool, 1, gop_modes);
+	if (!found)
+		return EB_NOTFOUND;
+	if (pick != current) {
+		s = uefi_call_wrapper(gop->SetMode, 2, gop, (uint32_t)want.id);
+		if (EFI_ERROR(s))
+			eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u (%ux%u) failed "
+			       "(status %s); keeping the current one\r\n", (uint32_t)want.id,
+			       want.width, want.height, efi_status(s));
+	}
+	/* Described from what the firmware says now, whichever mode that is. */
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
-	if (!mi || !mode_usable(mi) || !gop->Mode->FrameBufferBase) {
-		eb_log(EB_LOG_WARN, "elfboot: current video mode has no linear framebuffer\r\n");
-		return EB_NOTFOUND;
-	}
-	memset(out, 0, sizeof *out);
-	out->phys = gop->Mode->FrameBufferBase;
-	out->width = mi->HorizontalResolution;
-	out->height = mi->VerticalResolution;
-	out->stride = mi->PixelsPerScanLine;
-	out->bytes_per_pixel = 4;
-	if (mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor)
-		out->format = ELFBOOT_PIXEL_RGB;
-	else if (mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor)
-		out->format = ELFBOOT_PIXEL_BGR;
-	else {
-		EFI_PIXEL_BITMASK *b = &mi->PixelInformation;
-		uint32_t all = b->RedMask | b->GreenMask | b->BlueMask | b->ReservedMask;
-		unsigned top = 32;
-		while (top && !(all & (1u << (top - 1))))
-			top--;
-		out->format = ELFBOOT_PIXEL_UNKNOWN;
-		out->red_pos = (uint8_t)low_bit(b->RedMask);
-		out->green_pos = (uint8_t)low_bit(b->GreenMask);
-		out->blue_pos = (uint8_t)low_bit(b->BlueMask);
-		out->bytes_per_pixel = (top + 7) / 8;
-		if (!out->bytes_per_pixel)
-			return EB_NOTFOUND;
-	}
-	out->byte_len = out->stride * out->height * out->bytes_per_pixel;
-	if (gop->Mode->FrameBufferSize && gop->Mode->FrameBufferSize < out->byte_len) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: GOP framebuffer size %lu < stride*height; not "
-			  "using it\r\n", (uint64_t)gop->Mode->FrameBufferSize);
-		return EB_NOTFOUND;
-	}
-	return EB_OK;
+	if (!mi)
+		return eb_error("gop: no information on the current mode %u", gop->Mode->Mode);
+	struct video_mode now;
+	gop_facts(gop->Mode->Mode, mi, &now);
+	uint64_t bpp = video_bytes_per_pixel(&now);
+	if (!now.linear || !bpp)
+		return eb_error("gop: current mode %u (%ux%u) has no linear framebuffer",
+				gop->Mode->Mode, now.width, now.height);
+	return video_framebuffer(&now, gop->Mode->FrameBufferBase,
+				 (uint64_t)mi->PixelsPerScanLine * bpp, gop->Mode->FrameBufferSize,
+				 out);
 }
 
 static int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
@@ -366,12 +305,18 @@ uint64_t plat_rsdp(void)
 		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
 			v1 = (uint64_t)(uintptr_t)t->VendorTable;
 	}
-	uint64_t r = v2 ? v2 : v1;
-	if (r && memcmp((const void *)(uintptr_t)r, "RSD PTR ", 8) != 0) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
-		return 0;
+	/* The ACPI 2.0 entry first; a damaged one falls back to 1.0. */
+	uint64_t cand[2] = { v2, v1 };
+	for (int i = 0; i < 2; i++) {
+		if (!cand[i])
+			continue;
+		const char *why = acpi_rsdp_problem((const void *)(uintptr_t)cand[i]);
+		if (!why)
+			return cand[i];
+		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx (ACPI %s table entry): %s; "
+		       "ignoring it\r\n", cand[i], i ? "1.0" : "2.0", why);
 	}
-	return r;
+	return 0;
 }
 
 uint64_t plat_alloc_limit(void)
@@ -521,5 +466,13 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	serial_init();
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	/* Where files come from, chosen once.  Today always the file system
+	 * of the device this image was loaded from.  The other media plug in
+	 * here, picked by the protocols on the loaded image's DeviceHandle:
+	 * EFI_PXE_BASE_CODE_PROTOCOL (and no file system) means a network
+	 * boot; a file system on an El Torito (CD) device is still "fs". */
+	eb_phase("opening the boot volume");
+	if (source_fs_open(&source))
+		eb_fatal();
 	loader_main();
 }
