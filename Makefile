@@ -14,7 +14,7 @@ GNUEFI_INC ?= /usr/include/efi
 
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
-              common/crc32.c
+              common/crc32.c common/iso9660.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
