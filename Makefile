@@ -32,7 +32,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean install
-all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/elfboot kernels
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin $(B)/elfboot kernels
 
 deps:
 	@sh mk/deps.sh
@@ -65,6 +65,10 @@ $(B)/bios/layout.inc: stage2/layout.h
 	sed -n 's/^#define/%define/p' $< > $@
 
 # The loader binaries live together (build/uefi/ is the tool's loader dir).
+$(B)/uefi/cdboot.bin: stage1/cdboot.asm $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+
 $(B)/uefi/stage1.bin: stage1/stage1.asm $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f bin -I $(B)/bios/ $< -o $@
@@ -109,10 +113,10 @@ include tests/tests.mk
 # binaries where it looks for them (share/elfboot/), the kernel header in
 # include/.
 PREFIX ?= /usr/local
-install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin
+install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/elfboot $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(B)/elfboot $(DESTDIR)$(PREFIX)/bin/elfboot
-	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin \
+	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
 	  $(DESTDIR)$(PREFIX)/share/elfboot/
 	install -m 644 common/include/elfboot.h $(DESTDIR)$(PREFIX)/include/elfboot.h
 
