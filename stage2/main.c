@@ -9,6 +9,7 @@
  */
 #include "core.h"
 #include "cpu.h"
+#include "source.h"
 #include "stage2.h"
 
 extern struct bios_regs bios_regs;
@@ -255,9 +256,10 @@ static void copy_sectors(void *dst, const void *src, uint64_t bytes)
 
 static uint32_t max_sectors = 128; /* 64 KiB; lowered if the BIOS refuses */
 
-int disk_read(uint64_t lba, uint64_t count, void *dst)
+int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 {
 	uint8_t *out = dst;
+	uint64_t count = (bytes + 511) / 512;
 	while (count) {
 		uint32_t n = count < max_sectors ? (uint32_t)count : max_sectors;
 		uint8_t *dap = bios_scratch;
@@ -287,12 +289,23 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 			max_sectors = next;
 			continue;
 		}
-		copy_sectors(out, phys(BOUNCE_BASE), (uint64_t)got * 512);
-		out += (uint64_t)got * 512;
+		/* The last sector may be partly wanted: copy only `bytes`, so a
+		 * file read never writes past its end (source.h's contract). */
+		uint64_t chunk = (uint64_t)got * 512 < bytes ? (uint64_t)got * 512 : bytes;
+		uint64_t bulk = chunk & ~63ull;
+		copy_sectors(out, phys(BOUNCE_BASE), bulk);
+		memcpy(out + bulk, (const uint8_t *)phys(BOUNCE_BASE) + bulk, chunk - bulk);
+		out += chunk;
+		bytes -= chunk;
 		lba += got;
 		count -= got;
 	}
 	return EB_OK;
+}
+
+int disk_read(uint64_t lba, uint64_t count, void *dst)
+{
+	return disk_read_bytes(lba, count * 512, dst);
 }
 
 uint64_t disk_sectors(void)
@@ -318,22 +331,15 @@ uint64_t disk_sectors(void)
 	return total;
 }
 
+/* ---- files: from the source chosen in stage2_main() (source.h) ---- */
+static const struct file_source *source;
+
+/* Freed never: a failed read stops the boot. */
+static const struct file_alloc file_mem = { file_alloc, NULL };
+
 int plat_read_file(const char *name, struct plat_file *out)
 {
-	struct fat_file f;
-	int st = fat_lookup(name, &f);
-	if (st != EB_OK)
-		return st;
-	if (f.size == 0)
-		return eb_error("fat: file '%s' is empty", name);
-	uint64_t addr = 0;
-	if (file_alloc(EB_ALIGN_UP(f.size, fat_cluster_bytes()), &addr))
-		return eb_error("%s: '%s' is %u bytes", eb_last_error(), name, f.size);
-	if (fat_read(&f, name, (void *)(uintptr_t)addr))
-		return EB_ERR;
-	out->addr = addr;
-	out->size = f.size;
-	return EB_OK;
+	return source_load(source, &file_mem, name, out);
 }
 
 /* ---- video: VBE ---- */
@@ -546,8 +552,13 @@ void stage2_main(uint32_t boot_drive)
 	eb_phase("reading the memory map");
 	if (memory_map())
 		eb_fatal();
+	/* Where files come from, chosen once.  Today always the disk the BIOS
+	 * booted (GPT + FAT); a CD (El Torito: the boot drive answers INT 13h
+	 * AH=4Bh, 2048-byte sectors) or the network (PXE: a medium flag stage1
+	 * or the network boot program passes) get their source_*_open() here,
+	 * picked from boot_drive and that flag, before the disk is tried. */
 	eb_phase("mounting the boot partition");
-	if (fat_mount())
+	if (source_disk_open(&source))
 		eb_fatal();
 	loader_main();
 }
