@@ -38,7 +38,7 @@ deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c) $(B)/efi/common/handoff.o \
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c uefi/source_iso.c) $(B)/efi/common/handoff.o \
             $(B)/efi/common/isr.o
 
 $(B)/efi/%.o: %.c $(wildcard common/include/*.h uefi/*.h)
@@ -78,7 +78,8 @@ S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-chec
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
-S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c) \
+S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c \
+           stage2/source_cd.c) \
            $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)
@@ -101,7 +102,7 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf
 	@echo "stage2: $$(stat -c %s $@) bytes"
 
 # ---------------------------------------------------------------- host tool
-TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
+TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
 $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
