@@ -171,7 +171,15 @@ static int finish(const char *out, const uint8_t stage1_in[512], uint64_t ksize,
 		close(fd);
 		return tool_error("xorriso did not keep stage1 in the MBR's code area");
 	}
-	bad = bad || pwrite(fd, stage1, 440, 0) != 440 || fsync(fd);
+	/* Some CSM BIOSes boot a GPT disk only if the protective entry has
+	 * the boot flag (UEFI ignores it), as on elfboot's disk images. */
+	if (!bad && mbr[450] != 0xee) {
+		close(fd);
+		return tool_error("xorriso wrote no protective MBR entry (type 0x%x)", mbr[450]);
+	}
+	uint8_t active = 0x80;
+	bad = bad || pwrite(fd, stage1, 440, 0) != 440 || pwrite(fd, &active, 1, 446) != 1 ||
+	      fsync(fd);
 	close(fd);
 	if (bad)
 		return tool_error("writing '%s': %s", out, strerror(errno));
@@ -245,7 +253,7 @@ int iso_build(const struct image_opts *o)
 			  /* the disk view: stage1 in the MBR code, a GPT whose ESP is
 			   * the FAT image appended after the ISO volume */
 			  "-G", s1path, "-append_partition", "2", "0xef", tmp[2],
-			  "-appended_part_as_gpt", "--mbr-force-bootable",
+			  "-appended_part_as_gpt",
 			  /* El Torito: BIOS no-emulation cdboot, then EFI = the same
 			   * appended FAT image */
 			  "-c", "boot.catalog", "-b", BOOT_FILE, "-no-emul-boot", "-boot-load-size",

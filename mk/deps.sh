@@ -4,9 +4,10 @@
 set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
-# `make bench` also compares against GRUB 2.
-[ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
+pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools xorriso clang lld python3"
+# xorriso builds ISO images (`elfboot image --iso`).  `make bench` also
+# compares against GRUB 2.
+[ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common"
 for p in $pkgs; do
 	have_pkg "$p" || need="$need $p"
 done
