@@ -20,7 +20,7 @@ static struct load_result result;
 
 void eb_fatal(void)
 {
-	plat_log_targets(1, 1); /* errors always reach screen and serial */
+	eb_log_targets(1, 1); /* errors always reach screen and serial */
 	eb_printf("elfboot: error: %s\r\n", eb_last_error());
 	eb_printf("elfboot: halted.\r\n");
 	plat_halt();
@@ -74,7 +74,7 @@ void loader_main(void)
 	else if (st == EB_ERR)
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
 	eb_set_log_level(bc.log_level);
-	plat_log_targets(bc.screen_logging, bc.serial_logging);
+	eb_log_targets(bc.screen_logging, bc.serial_logging);
 	in.test_sentinel = bc.test_sentinel;
 	eb_test_fault = bc.test_fault;
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",

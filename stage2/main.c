@@ -7,6 +7,7 @@
  * loader_main(), the loader the UEFI path uses too.  BIOS data is converted
  * to the core's types here, at the border.
  */
+#include "acpi.h"
 #include "core.h"
 #include "cpu.h"
 #include "source.h"
@@ -26,13 +27,6 @@ static void *phys(uint64_t a)
 	return (void *)(uintptr_t)a;
 }
 static int vga_text = 1;
-static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
-
-void plat_log_targets(int screen, int serial)
-{
-	log_screen = screen;
-	log_serial = serial;
-}
 static unsigned vga_row, vga_col;
 
 void bios_int(uint8_t n, struct bios_regs *r)
@@ -75,12 +69,13 @@ static void vga_putc(char c)
 static char tail_lines[3][128];
 static unsigned tail_cur, tail_len;
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
-	if (log_serial)
-		serial_putc(c);
-	if (!log_screen)
-		return;
+	serial_putc(c);
+}
+
+void plat_screen_putc(char c)
+{
 	if (vga_text) {
 		vga_putc(c);
 	} else if (c == '\n') {
@@ -466,38 +461,18 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	return EB_OK;
 }
 
-/* ---- ACPI ---- */
-static int rsdp_valid(const uint8_t *p)
-{
-	if (memcmp(p, "RSD PTR ", 8) != 0)
-		return 0;
-	uint8_t sum = 0;
-	for (int i = 0; i < 20; i++)
-		sum = (uint8_t)(sum + p[i]);
-	if (sum)
-		return 0;
-	if (p[15] >= 2) {
-		uint32_t len;
-		memcpy(&len, p + 20, 4);
-		if (len < 36 || len > 4096)
-			return 0;
-		for (uint32_t i = 0; i < len; i++)
-			sum = (uint8_t)(sum + p[i]);
-		if (sum)
-			return 0;
-	}
-	return 1;
-}
-
+/* ---- ACPI: the spec's two places to scan, each candidate checked by the
+ * core (acpi.c); a candidate that fails is passed over silently, as the
+ * next 16-byte step may hold the real one. ---- */
 uint64_t plat_rsdp(void)
 {
 	uint64_t ebda = (uint64_t)*(volatile uint16_t *)phys(0x40e) << 4;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		for (uint64_t p = ebda; p < ebda + 1024; p += 16)
-			if (rsdp_valid(phys(p)))
+			if (!acpi_rsdp_problem(phys(p)))
 				return p;
 	for (uint64_t p = 0xe0000; p < 0x100000; p += 16)
-		if (rsdp_valid(phys(p)))
+		if (!acpi_rsdp_problem(phys(p)))
 			return p;
 	return 0;
 }

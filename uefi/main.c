@@ -12,6 +12,7 @@
 #include <efi.h>
 #pragma GCC diagnostic pop
 
+#include "acpi.h"
 #include "core.h"
 #include "cpu.h"
 #include "source.h"
@@ -21,7 +22,6 @@
 EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
 EFI_BOOT_SERVICES *bs;
-static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
 
 /* Set just before the first ExitBootServices call.  From then on the
  * firmware may be half torn down even if the call failed: the spec leaves
@@ -34,12 +34,6 @@ static int exit_attempted;
 static EFI_GET_MEMORY_MAP get_map;
 static EFI_EXIT_BOOT_SERVICES exit_bs;
 #define FW_POISON ((void *)0xdead00000000dead)
-
-void plat_log_targets(int screen, int serial)
-{
-	log_screen = screen;
-	log_serial = serial;
-}
 
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
@@ -69,11 +63,14 @@ static void conout_flush(void)
 	line_len = 0;
 }
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
-	if (log_serial)
-		serial_putc(c);
-	if (exit_attempted || !log_screen || !n_screens)
+	serial_putc(c);
+}
+
+void plat_screen_putc(char c)
+{
+	if (exit_attempted || !n_screens)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
 	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
@@ -308,12 +305,18 @@ uint64_t plat_rsdp(void)
 		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
 			v1 = (uint64_t)(uintptr_t)t->VendorTable;
 	}
-	uint64_t r = v2 ? v2 : v1;
-	if (r && memcmp((const void *)(uintptr_t)r, "RSD PTR ", 8) != 0) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
-		return 0;
+	/* The ACPI 2.0 entry first; a damaged one falls back to 1.0. */
+	uint64_t cand[2] = { v2, v1 };
+	for (int i = 0; i < 2; i++) {
+		if (!cand[i])
+			continue;
+		const char *why = acpi_rsdp_problem((const void *)(uintptr_t)cand[i]);
+		if (!why)
+			return cand[i];
+		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx (ACPI %s table entry): %s; "
+		       "ignoring it\r\n", cand[i], i ? "1.0" : "2.0", why);
 	}
-	return r;
+	return 0;
 }
 
 uint64_t plat_alloc_limit(void)

@@ -57,11 +57,11 @@ struct plat_file {
 	uint64_t size; /* bytes */
 };
 
-/* The front end's console: screen (while the firmware allows) and COM1. */
-void plat_putc(char c);
-/* Which of the two plat_putc writes to (boot.json's frame_buffer_logging
- * and serial_logging); errors switch both back on before printing. */
-void plat_log_targets(int screen, int serial);
+/* The front end's raw console writers: the screen (while the firmware
+ * allows; it may keep or drop text it cannot show) and the serial port.
+ * Which of them a character goes to is the core's choice (console.c). */
+void plat_screen_putc(char c);
+void plat_serial_putc(char c);
 
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);
@@ -91,7 +91,7 @@ int plat_reserve(uint64_t bytes, uint64_t *addr);
 
 /* Leaves the firmware for good and fills map[0..*count) (capacity `cap`)
  * with the final memory map; *fw tells whose fw_type codes these are.
- * After this, only plat_putc (serial) and plat_halt may be called. */
+ * After this, only plat_serial_putc and plat_halt may be called. */
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw);
 
