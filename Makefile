@@ -156,8 +156,17 @@ $(BD)/elfboot-tiny.img: all
 $(BD)/elfboot-256m.img: all
 	$(B)/elfboot image --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
 
+$(B)/ramdisk64.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ 67108864 --header
+$(BD)/elfboot-iso-tiny.iso: all
+	$(B)/elfboot image --iso -o $@ $(B)/kernels/k_exit
+$(BD)/elfboot-iso-64m.iso: all $(B)/ramdisk64.bin
+	$(B)/elfboot image --iso --ramdisk $(B)/ramdisk64.bin -o $@ $(B)/kernels/k_exit
+
 BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img \
-                raw-uefi.img elfboot-tiny.img elfboot-256m.img)
+                raw-uefi.img elfboot-tiny.img elfboot-256m.img elfboot-iso-tiny.iso \
+                elfboot-iso-64m.iso)
 bench: deps
 	@sh mk/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_IMAGES)
