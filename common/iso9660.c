@@ -173,3 +173,27 @@ int iso_read(struct iso_vol *v, const struct iso_file *f, void *dst)
 	}
 	return EB_OK;
 }
+
+int iso_source_size(struct iso_vol *v, const char *name, uint64_t *bytes)
+{
+	struct iso_file f;
+	int st = iso_lookup(v, name, &f);
+	if (st == EB_OK)
+		*bytes = f.size;
+	return st;
+}
+
+int iso_source_read(struct iso_vol *v, const char *medium, const char *name, void *dst,
+		    uint64_t bytes)
+{
+	struct iso_file f;
+	int st = iso_lookup(v, name, &f);
+	if (st == EB_NOTFOUND)
+		return eb_error("%s: '%s' vanished between its size and its read", medium, name);
+	if (st != EB_OK)
+		return st;
+	if (f.size != bytes)
+		return eb_error("%s: '%s' is %u bytes, not the %lu asked for", medium, name, f.size,
+				bytes);
+	return iso_read(v, &f, dst);
+}

@@ -186,6 +186,27 @@ void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size)
 	memcpy(stage1 + STAGE1_PATCH_OFF + 14, &total_sectors, 4);
 }
 
+int loader_paths(const struct image_opts *o, struct loader_paths *p)
+{
+	const char *dir = loader_dir(o->loader_dir);
+	if (strlen(dir) > sizeof p->efi - 16)
+		return tool_error("image: loader directory path is %zu bytes, too long",
+				  strlen(dir));
+	snprintf(p->efi, sizeof p->efi, "%s/BOOTX64.EFI", dir);
+	snprintf(p->stage1, sizeof p->stage1, "%s/stage1.bin", dir);
+	snprintf(p->stage2, sizeof p->stage2, "%s/stage2.bin", dir);
+	snprintf(p->cdboot, sizeof p->cdboot, "%s/cdboot.bin", dir);
+	/* An ISO holds every loader. */
+	int uefi = o->uefi || o->iso, bios = o->bios || o->iso;
+	return same_file_check(o->out, o->kernel, "kernel") ||
+	       same_file_check(o->out, o->ramdisk, "ramdisk") ||
+	       same_file_check(o->out, o->config_file, "config file") ||
+	       same_file_check(o->out, uefi ? p->efi : NULL, "UEFI loader") ||
+	       same_file_check(o->out, bios ? p->stage1 : NULL, "stage1 loader") ||
+	       same_file_check(o->out, bios ? p->stage2 : NULL, "stage2 loader") ||
+	       same_file_check(o->out, o->iso ? p->cdboot : NULL, "cdboot loader");
+}
+
 /* The checks every image runs on its inputs: the kernel with the loader's
  * own code and a simulated load, boot.json with the loader's parser. */
 int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
@@ -229,21 +250,10 @@ int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
 int image_build(const struct image_opts *o)
 {
 	uint64_t ksize, rsize, esize;
-	char efi[4096], s1path[4096], s2path[4096];
-	const char *dir = loader_dir(o->loader_dir);
-	if (strlen(dir) > sizeof efi - 16)
-		return tool_error("image: loader directory path is %zu bytes, too long",
-				  strlen(dir));
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
-	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
-	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
-	if (same_file_check(o->out, o->kernel, "kernel") ||
-	    same_file_check(o->out, o->ramdisk, "ramdisk") ||
-	    same_file_check(o->out, o->config_file, "config file") ||
-	    same_file_check(o->out, o->uefi ? efi : NULL, "UEFI loader") ||
-	    same_file_check(o->out, o->bios ? s1path : NULL, "stage1 loader") ||
-	    same_file_check(o->out, o->bios ? s2path : NULL, "stage2 loader"))
+	static struct loader_paths lp;
+	if (loader_paths(o, &lp))
 		return 1;
+	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2;
 	if (image_check(o, &ksize, &rsize))
 		return 1;
 	esize = 0;

@@ -188,23 +188,10 @@ static int finish(const char *out, const uint8_t stage1_in[512], uint64_t ksize,
 
 int iso_build(const struct image_opts *o)
 {
-	char efi[4096], s1path[4096], s2path[4096], cdpath[4096];
-	const char *dir = loader_dir(o->loader_dir);
-	if (strlen(dir) > sizeof efi - 16)
-		return tool_error("image: loader directory path is %zu bytes, too long",
-				  strlen(dir));
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
-	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
-	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
-	snprintf(cdpath, sizeof cdpath, "%s/cdboot.bin", dir);
-	if (same_file_check(o->out, o->kernel, "kernel") ||
-	    same_file_check(o->out, o->ramdisk, "ramdisk") ||
-	    same_file_check(o->out, o->config_file, "config file") ||
-	    same_file_check(o->out, efi, "UEFI loader") ||
-	    same_file_check(o->out, s1path, "stage1 loader") ||
-	    same_file_check(o->out, s2path, "stage2 loader") ||
-	    same_file_check(o->out, cdpath, "cdboot loader"))
+	static struct loader_paths lp;
+	if (loader_paths(o, &lp))
 		return 1;
+	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2, *cdpath = lp.cdboot;
 	uint64_t ksize, rsize, esize, s2size;
 	if (image_check(o, &ksize, &rsize) || file_size(efi, "UEFI loader", &esize) ||
 	    file_size(s2path, "stage2 loader", &s2size))
@@ -252,7 +239,7 @@ int iso_build(const struct image_opts *o)
 			  "-iso-level", "3", "-V", "ELFBOOT", "-graft-points",
 			  /* the disk view: stage1 in the MBR code, a GPT whose ESP is
 			   * the FAT image appended after the ISO volume */
-			  "-G", s1path, "-append_partition", "2", "0xef", tmp[2],
+			  "-G", lp.stage1, "-append_partition", "2", "0xef", tmp[2],
 			  "-appended_part_as_gpt",
 			  /* El Torito: BIOS no-emulation cdboot, then EFI = the same
 			   * appended FAT image */

@@ -56,6 +56,12 @@ struct image_opts {
 	int iso;       /* an ISO 9660 image for CDs and USB sticks (iso.c) */
 };
 int image_build(const struct image_opts *o);
+/* The loader binaries' paths (in loader_dir()), after refusing an output
+ * that is one of the inputs the image will hold; 1 with the error printed. */
+struct loader_paths {
+	char efi[4096], stage1[4096], stage2[4096], cdboot[4096];
+};
+int loader_paths(const struct image_opts *o, struct loader_paths *p);
 /* The kernel (loader checks + simulated load) and boot.json checks every
  * image runs; *ksize and *rsize get the kernel's and ramdisk's sizes. */
 int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize);

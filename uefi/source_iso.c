@@ -41,25 +41,12 @@ static int blocks_read(void *ctx, uint64_t lba, uint64_t count, void *dst)
 
 static int iso_size(const char *name, uint64_t *bytes)
 {
-	struct iso_file f;
-	int st = iso_lookup(&vol, name, &f);
-	if (st == EB_OK)
-		*bytes = f.size;
-	return st;
+	return iso_source_size(&vol, name, bytes);
 }
 
 static int iso_read_file(const char *name, void *dst, uint64_t bytes)
 {
-	struct iso_file f;
-	int st = iso_lookup(&vol, name, &f);
-	if (st == EB_NOTFOUND)
-		return eb_error("%s: '%s' vanished between its size and its read", medium, name);
-	if (st != EB_OK)
-		return st;
-	if (f.size != bytes)
-		return eb_error("%s: '%s' is %u bytes, not the %lu asked for", medium, name, f.size,
-				bytes);
-	return iso_read(&vol, &f, dst);
+	return iso_source_read(&vol, medium, name, dst, bytes);
 }
 
 static struct file_source iso_source = { "cd", iso_size, iso_read_file };

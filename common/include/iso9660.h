@@ -47,4 +47,10 @@ int iso_lookup(struct iso_vol *v, const char *name, struct iso_file *f);
  * whole blocks in one request, the tail through v->buf. */
 int iso_read(struct iso_vol *v, const struct iso_file *f, void *dst);
 
+/* The size and read halves of a file source (source.h) over a mounted
+ * volume, for the front ends' CD sources; `medium` names it in errors. */
+int iso_source_size(struct iso_vol *v, const char *name, uint64_t *bytes);
+int iso_source_read(struct iso_vol *v, const char *medium, const char *name, void *dst,
+		    uint64_t bytes);
+
 #endif

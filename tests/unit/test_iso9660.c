@@ -254,6 +254,25 @@ static void device_errors_pass_through(void)
 	T_ERR(iso_read(&vol, &f, med), "extent at block 63, 2049 bytes, lies outside");
 }
 
+/* The file-source halves the front ends use: size, then a read that must
+ * ask for exactly that size. */
+static void source_halves(void)
+{
+	fresh();
+	T_OK(mount());
+	uint64_t n = 0;
+	T_OK(iso_source_size(&vol, "kernel-x86_64", &n));
+	T_EQ(n, 5000);
+	T_EQ(iso_source_size(&vol, "nothing", &n), EB_NOTFOUND);
+	uint8_t *buf = malloc(5000);
+	T_OK(iso_source_read(&vol, "cd", "kernel-x86_64", buf, 5000));
+	T_EQ(buf[4999], (uint8_t)(4999 * 7 + 3));
+	T_ERR(iso_source_read(&vol, "cd", "kernel-x86_64", buf, 4999),
+	      "cd: 'kernel-x86_64' is 5000 bytes, not the 4999 asked for");
+	T_ERR(iso_source_read(&vol, "cd", "nothing", buf, 1), "cd: 'nothing' vanished");
+	free(buf);
+}
+
 int main(void)
 {
 	T_RUN(finds_and_reads_whole_file);
@@ -264,5 +283,6 @@ int main(void)
 	T_RUN(records_checked);
 	T_RUN(directory_bounded_by_its_size);
 	T_RUN(device_errors_pass_through);
+	T_RUN(source_halves);
 	return T_END();
 }
