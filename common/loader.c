@@ -111,11 +111,14 @@ void loader_main(void)
 	if (bc.has_min_height)
 		min_h = bc.min_height;
 	eb_phase("setting the video mode");
-	in.has_fb = plat_set_video(min_w, min_h, &in.fb) == EB_OK;
+	st = plat_set_video(min_w, min_h, &in.fb);
+	in.has_fb = st == EB_OK;
 	if (in.has_fb)
 		eb_log(EB_LOG_INFO, "elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
 			  in.fb.width, in.fb.height, in.fb.bytes_per_pixel, in.fb.stride,
 			  in.fb.phys);
+	else if (st == EB_ERR) /* a framebuffer is optional: say why, boot on */
+		eb_log(EB_LOG_WARN, "elfboot: warning: %s; no framebuffer\r\n", eb_last_error());
 	else
 		eb_log(EB_LOG_WARN, "elfboot: no framebuffer\r\n");
 

@@ -66,9 +66,12 @@ void plat_serial_putc(char c);
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);
 
-/* Sets a video mode at least min_w x min_h (0 = any; the front end picks
- * the largest it can).  EB_OK and *out filled, or EB_NOTFOUND when there
- * is no usable linear framebuffer (the kernel then boots without one). */
+/* Sets the video mode the core's policy picks for a minimum of min_w x
+ * min_h (0 = none; video_pick in video.h) and describes its framebuffer
+ * (video_framebuffer).  EB_OK and *out filled; EB_NOTFOUND when there is
+ * no usable linear framebuffer; EB_ERR with the reason when the chosen
+ * mode could not be set or described.  Either way the kernel then boots
+ * without a framebuffer. */
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out);
 
 /* Physical address of the ACPI RSDP, 0 if none was found. */
