@@ -70,8 +70,7 @@ static int parent_device(EFI_HANDLE dev, EFI_HANDLE *out)
 	for (EFI_DEVICE_PATH *n = dp; n->Type != END_DEVICE_PATH_TYPE; nodes++) {
 		uint16_t nl = (uint16_t)(n->Length[0] | n->Length[1] << 8);
 		if (nl < 4 || nodes == 64)
-			return eb_error("uefi: the boot device's path is malformed (node of %u bytes)",
-					nl);
+			return EB_NOTFOUND; /* a path we cannot walk: leave it to the fs source */
 		if (n->Type == MEDIA_DEVICE_PATH &&
 		    (n->SubType == MEDIA_HARDDRIVE_DP || n->SubType == MEDIA_CDROM_DP)) {
 			part = 1;
