@@ -162,8 +162,10 @@ $(B)/ramdisk64.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
 	python3 tests/mkpattern.py $@ 67108864 --header
 $(BD)/elfboot-iso-tiny.iso: all
+	@mkdir -p $(dir $@)
 	$(B)/elfboot image --iso -o $@ $(B)/kernels/k_exit
 $(BD)/elfboot-iso-64m.iso: all $(B)/ramdisk64.bin
+	@mkdir -p $(dir $@)
 	$(B)/elfboot image --iso --ramdisk $(B)/ramdisk64.bin -o $@ $(B)/kernels/k_exit
 
 BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img \
