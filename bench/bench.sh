@@ -12,6 +12,7 @@ T=tests
 mkdir -p "$D"
 MIB=256
 RD="$B/ramdisk256.bin"
+: > "$D/summary.txt.new" # lines are appended below; a run that died left some
 
 # A fresh OVMF variable store costs 0.6-1 s more than a warm one, and a
 # store that has not seen a disk yet writes new boot entries for it: each
