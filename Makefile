@@ -16,6 +16,8 @@ COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
               common/crc32.c common/source.c common/console.c common/acpi.c \
               common/video.c
+# The ISO 9660 reader (CD/ISO boot, and the tool's check of the images it writes).
+COMMON_SRC += common/iso9660.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -33,13 +35,13 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean install
-all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/elfboot kernels
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin $(B)/elfboot kernels
 
 deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c) $(B)/efi/common/handoff.o \
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c uefi/source_iso.c) $(B)/efi/common/handoff.o \
             $(B)/efi/common/isr.o
 
 $(B)/efi/%.o: %.c $(wildcard common/include/*.h uefi/*.h)
@@ -66,16 +68,22 @@ $(B)/bios/layout.inc: stage2/layout.h
 	sed -n 's/^#define/%define/p' $< > $@
 
 # The loader binaries live together (build/uefi/ is the tool's loader dir).
-$(B)/uefi/stage1.bin: stage1/stage1.asm $(B)/bios/layout.inc
+$(B)/uefi/cdboot.bin: stage1/cdboot.asm stage1/bootfail.inc $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
+	@echo "cdboot: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(len(d)) if d[i]) + 1)") of 1024 code bytes used"
+
+$(B)/uefi/stage1.bin: stage1/stage1.asm stage1/bootfail.inc $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
 	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"
 
 S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
-S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c) \
+S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c \
+           stage2/source_cd.c) \
            $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)
@@ -98,7 +106,7 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf
 	@echo "stage2: $$(stat -c %s $@) bytes"
 
 # ---------------------------------------------------------------- host tool
-TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
+TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
 $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
@@ -110,10 +118,10 @@ include tests/tests.mk
 # binaries where it looks for them (share/elfboot/), the kernel header in
 # include/.
 PREFIX ?= /usr/local
-install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin
+install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/elfboot $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(B)/elfboot $(DESTDIR)$(PREFIX)/bin/elfboot
-	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin \
+	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
 	  $(DESTDIR)$(PREFIX)/share/elfboot/
 	install -m 644 common/include/elfboot.h $(DESTDIR)$(PREFIX)/include/elfboot.h
 
@@ -150,8 +158,19 @@ $(BD)/elfboot-tiny.img: all
 $(BD)/elfboot-256m.img: all
 	$(B)/elfboot image --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
 
+$(B)/ramdisk64.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ 67108864 --header
+$(BD)/elfboot-iso-tiny.iso: all
+	@mkdir -p $(dir $@)
+	$(B)/elfboot image --iso -o $@ $(B)/kernels/k_exit
+$(BD)/elfboot-iso-64m.iso: all $(B)/ramdisk64.bin
+	@mkdir -p $(dir $@)
+	$(B)/elfboot image --iso --ramdisk $(B)/ramdisk64.bin -o $@ $(B)/kernels/k_exit
+
 BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img \
-                raw-uefi.img elfboot-tiny.img elfboot-256m.img)
+                raw-uefi.img elfboot-tiny.img elfboot-256m.img elfboot-iso-tiny.iso \
+                elfboot-iso-64m.iso)
 bench: deps
 	@sh mk/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_IMAGES)

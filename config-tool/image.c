@@ -50,7 +50,7 @@ static void on_signal(int sig)
 /* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success.
  * Its stderr is captured, so a failure is still one line (ours, quoting
  * the last line of its complaint). */
-static int run(char *const argv[])
+int tool_run(char *const argv[])
 {
 	pid_t pid;
 	int pfd[2];
@@ -85,7 +85,8 @@ static int run(char *const argv[])
 	}
 	close(pfd[0]);
 	if (e)
-		return tool_error("cannot run %s: %s (install mtools)", argv[0], strerror(e));
+		return tool_error("cannot run %s: %s (install %s)", argv[0], strerror(e),
+				  strcmp(argv[0], "xorriso") ? "mtools" : "xorriso");
 	int status;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
@@ -104,7 +105,7 @@ static int run(char *const argv[])
 
 /* A path as an mtools argument: mtools reads "x:..." as a DOS drive and
  * "-..." as an option, so a relative path gets "./" in front. */
-static const char *mtools_path(const char *path, char *buf, size_t n)
+const char *mtools_path(const char *path, char *buf, size_t n)
 {
 	if (path[0] == '/')
 		return path;
@@ -114,7 +115,7 @@ static const char *mtools_path(const char *path, char *buf, size_t n)
 
 /* Refuses an output that is one of the inputs (the same file by device and
  * inode, whatever path names it): the rename at the end would destroy it. */
-static int same_file_check(const char *out, const char *in, const char *what)
+int same_file_check(const char *out, const char *in, const char *what)
 {
 	struct stat so, si;
 	if (!in || stat(out, &so) != 0 || stat(in, &si) != 0)
@@ -125,7 +126,7 @@ static int same_file_check(const char *out, const char *in, const char *what)
 	return 0;
 }
 
-static int file_size(const char *path, const char *what, uint64_t *size)
+int file_size(const char *path, const char *what, uint64_t *size)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -138,39 +139,94 @@ static int file_size(const char *path, const char *what, uint64_t *size)
 	return 0;
 }
 
-int image_build(const struct image_opts *o)
+int stage1_load(const char *path, uint8_t out[512])
 {
-	uint64_t ksize, rsize = 0, esize;
-	char efi[4096], s1path[4096], s2path[4096];
+	uint64_t size;
+	uint8_t *s1 = read_file(path, &size);
+	if (!s1)
+		return 1;
+	uint32_t mark = 0;
+	if (size >= STAGE1_PATCH_OFF + 4)
+		memcpy(&mark, s1 + STAGE1_PATCH_OFF, 4);
+	if (size != 512 || mark != STAGE1_PATCH_MARK || s1[510] != 0x55 || s1[511] != 0xaa) {
+		free(s1);
+		return tool_error("'%s' is not an elfboot stage1 (size %lu, marker 0x%x)", path,
+				  (unsigned long)size, mark);
+	}
+	memcpy(out, s1, 512);
+	free(s1);
+	return 0;
+}
+
+uint8_t *stage2_load(const char *path, uint64_t *size)
+{
+	uint8_t *s2 = read_file(path, size);
+	if (!s2)
+		return NULL;
+	uint32_t magic = 0, len = 0;
+	if (*size >= 12) {
+		memcpy(&magic, s2 + 4, 4);
+		memcpy(&len, s2 + 8, 4);
+	}
+	if (*size < 512 || magic != STAGE2_MAGIC || len != *size) {
+		free(s2);
+		tool_error("'%s' is not an elfboot stage2 (magic 0x%x, length %u of %lu bytes)",
+			   path, magic, len, (unsigned long)*size);
+		return NULL;
+	}
+	return s2;
+}
+
+void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size)
+{
+	uint16_t sectors = (uint16_t)((s2size + 511) / 512);
+	uint32_t total_sectors = sectors;
+	memcpy(stage1 + STAGE1_PATCH_OFF + 4, &lba, 8);
+	memcpy(stage1 + STAGE1_PATCH_OFF + 12, &sectors, 2);
+	memcpy(stage1 + STAGE1_PATCH_OFF + 14, &total_sectors, 4);
+}
+
+int loader_paths(const struct image_opts *o, struct loader_paths *p)
+{
 	const char *dir = loader_dir(o->loader_dir);
-	if (strlen(dir) > sizeof efi - 16)
+	if (strlen(dir) > sizeof p->efi - 16)
 		return tool_error("image: loader directory path is %zu bytes, too long",
 				  strlen(dir));
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", dir);
-	snprintf(s1path, sizeof s1path, "%s/stage1.bin", dir);
-	snprintf(s2path, sizeof s2path, "%s/stage2.bin", dir);
-	if (same_file_check(o->out, o->kernel, "kernel") ||
-	    same_file_check(o->out, o->ramdisk, "ramdisk") ||
-	    same_file_check(o->out, o->config_file, "config file") ||
-	    same_file_check(o->out, o->uefi ? efi : NULL, "UEFI loader") ||
-	    same_file_check(o->out, o->bios ? s1path : NULL, "stage1 loader") ||
-	    same_file_check(o->out, o->bios ? s2path : NULL, "stage2 loader"))
+	snprintf(p->efi, sizeof p->efi, "%s/BOOTX64.EFI", dir);
+	snprintf(p->stage1, sizeof p->stage1, "%s/stage1.bin", dir);
+	snprintf(p->stage2, sizeof p->stage2, "%s/stage2.bin", dir);
+	snprintf(p->cdboot, sizeof p->cdboot, "%s/cdboot.bin", dir);
+	/* An ISO holds every loader. */
+	int uefi = o->uefi || o->iso, bios = o->bios || o->iso;
+	return same_file_check(o->out, o->kernel, "kernel") ||
+	       same_file_check(o->out, o->ramdisk, "ramdisk") ||
+	       same_file_check(o->out, o->config_file, "config file") ||
+	       same_file_check(o->out, uefi ? p->efi : NULL, "UEFI loader") ||
+	       same_file_check(o->out, bios ? p->stage1 : NULL, "stage1 loader") ||
+	       same_file_check(o->out, bios ? p->stage2 : NULL, "stage2 loader") ||
+	       same_file_check(o->out, o->iso ? p->cdboot : NULL, "cdboot loader");
+}
+
+/* The checks every image runs on its inputs: the kernel with the loader's
+ * own code and a simulated load, boot.json with the loader's parser. */
+int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
+{
+	*rsize = 0;
+	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", rsize))
 		return 1;
-	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
-		return 1;
-	uint8_t *k = read_file(o->kernel, &ksize);
+	uint8_t *k = read_file(o->kernel, ksize);
 	if (!k)
 		return 1;
 	struct elf_image img;
 	struct eb_config cfg;
-	if (!o->unchecked && kernel_check(k, ksize, &img, &cfg)) {
+	if (!o->unchecked && kernel_check(k, *ksize, &img, &cfg)) {
 		free(k);
 		return tool_error("%s: %s", o->kernel, eb_last_error());
 	}
 	/* The whole load too, on a simulated machine: what only loading finds
 	 * (clashing mappings, too little RAM) is refused here as well. */
 	static struct sim_result sim;
-	if (!o->unchecked && sim_check(o->kernel, k, ksize, rsize, &sim)) {
+	if (!o->unchecked && sim_check(o->kernel, k, *ksize, *rsize, &sim)) {
 		free(k);
 		return 1;
 	}
@@ -188,6 +244,18 @@ int image_build(const struct image_opts *o)
 		if (bad)
 			return tool_error("%s: %s", o->config_file, eb_last_error());
 	}
+	return 0;
+}
+
+int image_build(const struct image_opts *o)
+{
+	uint64_t ksize, rsize, esize;
+	static struct loader_paths lp;
+	if (loader_paths(o, &lp))
+		return 1;
+	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2;
+	if (image_check(o, &ksize, &rsize))
+		return 1;
 	esize = 0;
 	if (o->uefi && file_size(efi, "UEFI loader", &esize))
 		return 1;
@@ -199,43 +267,15 @@ int image_build(const struct image_opts *o)
 			return tool_error("kernel and ramdisk total %lu MiB; the BIOS path loads "
 					  "files below 4 GiB (use --uefi)",
 					  (unsigned long)((ksize + rsize) / MIB));
-		uint64_t s1size;
-		uint8_t *s1 = read_file(s1path, &s1size);
-		if (!s1)
+		if (stage1_load(s1path, stage1) || !(stage2 = stage2_load(s2path, &s2size)))
 			return 1;
-		uint32_t mark;
-		memcpy(&mark, s1 + STAGE1_PATCH_OFF, 4);
-		if (s1size != 512 || mark != STAGE1_PATCH_MARK || s1[510] != 0x55 || s1[511] != 0xaa) {
-			free(s1);
-			return tool_error("'%s' is not an elfboot stage1 (size %lu, marker 0x%x)",
-					  s1path, (unsigned long)s1size, mark);
-		}
-		memcpy(stage1, s1, 512);
-		free(s1);
-		stage2 = read_file(s2path, &s2size);
-		if (!stage2)
-			return 1;
-		uint32_t magic, len;
-		memcpy(&magic, stage2 + 4, 4);
-		memcpy(&len, stage2 + 8, 4);
-		if (s2size < 512 || magic != STAGE2_MAGIC || len != s2size) {
-			free(stage2);
-			return tool_error("'%s' is not an elfboot stage2 (magic 0x%x, length %u of "
-					  "%lu bytes)", s2path, magic, len, (unsigned long)s2size);
-		}
 		if (s2size > (ESP_LBA - STAGE2_LBA) * 512 ||
 		    s2size > STAGE2_LIMIT - STAGE2_BASE) {
 			free(stage2);
 			return tool_error("stage2 is %lu bytes, more than its partition holds",
 					  (unsigned long)s2size);
 		}
-		/* Where stage1 finds stage2 (the marker was checked above). */
-		uint64_t lba = STAGE2_LBA;
-		uint16_t sectors = (uint16_t)((s2size + 511) / 512);
-		uint32_t total_sectors = sectors;
-		memcpy(stage1 + STAGE1_PATCH_OFF + 4, &lba, 8);
-		memcpy(stage1 + STAGE1_PATCH_OFF + 12, &sectors, 2);
-		memcpy(stage1 + STAGE1_PATCH_OFF + 14, &total_sectors, 4);
+		stage1_patch(stage1, STAGE2_LBA, s2size);
 	}
 
 	/* FAT payload plus room for FATs, directories and cluster slack. */
@@ -303,8 +343,8 @@ int image_build(const struct image_opts *o)
 	char *cpc[] = { "mcopy", "-i", target,
 			o->config_file ? (char *)mtools_path(o->config_file, pc, sizeof pc) : NULL,
 			"::/boot.json", NULL };
-	if (run(fmt) || (o->uefi && (run(mkd) || run(cpe))) || run(cpk) ||
-	    (o->ramdisk && run(cpr)) || (o->config_file && run(cpc))) {
+	if (tool_run(fmt) || (o->uefi && (tool_run(mkd) || tool_run(cpe))) || tool_run(cpk) ||
+	    (o->ramdisk && tool_run(cpr)) || (o->config_file && tool_run(cpc))) {
 		cleanup_tmp();
 		return 1;
 	}

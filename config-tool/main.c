@@ -364,6 +364,10 @@ static void usage(FILE *f)
 		"      and its load simulated as by `config check` (with the ramdisk's size);\n"
 		"      --unchecked skips that (to test the loader's own error paths).  OUT\n"
 		"      must not be one of the input files.\n"
+		"  elfboot image --iso [--ramdisk FILE] [--config-file boot.json] -o OUT.iso KERNEL\n"
+		"      Build an ISO 9660 image (with xorriso) that boots from a CD and, written\n"
+		"      to a disk or USB stick (dd), from that too, on BIOS and UEFI.  The\n"
+		"      kernel, ramdisk and boot.json are files in the ISO's root.\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config set KERNEL key=value ...\n"
@@ -395,6 +399,8 @@ static int cmd_image(int argc, char **argv)
 			o.unchecked = 1;
 		else if (!strcmp(a, "--fat-auto"))
 			o.fat32 = 0;
+		else if (!strcmp(a, "--iso"))
+			o.iso = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
@@ -442,9 +448,12 @@ static int cmd_image(int argc, char **argv)
 	if (strstr(o.out, "@@"))
 		return tool_error("image: output path '%s' contains '@@' (mtools reads it as an "
 				  "offset)", o.out);
+	if (o.iso && (o.uefi || o.bios || !o.fat32))
+		return tool_error("image: --iso makes one image for both firmwares; it takes no "
+				  "--bios, --uefi or --fat-auto");
 	if (!o.uefi && !o.bios)
 		o.uefi = o.bios = 1; /* one hybrid image boots either way */
-	return image_build(&o);
+	return o.iso ? iso_build(&o) : image_build(&o);
 }
 
 int main(int argc, char **argv)

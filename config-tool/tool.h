@@ -53,7 +53,32 @@ struct image_opts {
 	int uefi, bios;
 	int unchecked; /* skip the kernel checks (to test the loader's own) */
 	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */
+	int iso;       /* an ISO 9660 image for CDs and USB sticks (iso.c) */
 };
 int image_build(const struct image_opts *o);
+/* The loader binaries' paths (in loader_dir()), after refusing an output
+ * that is one of the inputs the image will hold; 1 with the error printed. */
+struct loader_paths {
+	char efi[4096], stage1[4096], stage2[4096], cdboot[4096];
+};
+int loader_paths(const struct image_opts *o, struct loader_paths *p);
+/* The kernel (loader checks + simulated load) and boot.json checks every
+ * image runs; *ksize and *rsize get the kernel's and ramdisk's sizes. */
+int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize);
+/* Runs an external tool (mtools, xorriso); 0, or 1 with its last line of
+ * complaint in one error line. */
+int tool_run(char *const argv[]);
+const char *mtools_path(const char *path, char *buf, size_t n);
+int same_file_check(const char *out, const char *in, const char *what);
+int file_size(const char *path, const char *what, uint64_t *size);
+/* The loader binaries, checked (stage1: marker, signature; stage2: magic
+ * and length); 1 / NULL with the error printed. */
+int stage1_load(const char *path, uint8_t out[512]);
+uint8_t *stage2_load(const char *path, uint64_t *size);
+/* Tells stage1 where stage2 is: its first 512-byte LBA and its size. */
+void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size);
+
+/* iso.c: `elfboot image --iso`, a hybrid ISO 9660 image (xorriso). */
+int iso_build(const struct image_opts *o);
 
 #endif

@@ -4,11 +4,12 @@
 set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
+pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools xorriso clang lld python3"
+# xorriso builds ISO images (`elfboot image --iso`).
 # The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
 pkgs="$pkgs libclang-rt-14-dev llvm-14"
 # `make bench` also compares against GRUB 2.
-[ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
+[ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common"
 for p in $pkgs; do
 	have_pkg "$p" || need="$need $p"
 done

@@ -79,29 +79,7 @@ start:
 	mov dl, [drive]
 	jmp 0:STAGE2_BASE
 
-fail:					; al = error digit; to screen and COM1
-	mov [msg.code], al
-	mov ax, 0x00e3			; COM1: 9600 baud, 8N1
-	xor dx, dx
-	int 0x14
-	mov si, msg
-.print:
-	lodsb
-	test al, al
-	jz .halt
-	push ax
-	mov ah, 0x0e
-	mov bx, 7
-	int 0x10
-	pop ax
-	mov ah, 0x01
-	xor dx, dx
-	int 0x14
-	jmp .print
-.halt:
-	cli
-	hlt
-	jmp .halt
+%include "bootfail.inc"
 
 msg:	db "elfboot: stage1 E"
 .code:	db "0", " halted", 13, 10, 0

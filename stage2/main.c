@@ -251,12 +251,20 @@ static void copy_sectors(void *dst, const void *src, uint64_t bytes)
 	}
 }
 
-static uint32_t max_sectors = 128; /* 64 KiB; lowered if the BIOS refuses */
+/* The boot drive's sector size: 512, or 2048 on a CD (disk_use_sector_bytes). */
+static uint32_t sector_bytes = 512;
+static uint32_t max_sectors = BOUNCE_SIZE / 512; /* lowered if the BIOS refuses */
+
+void disk_use_sector_bytes(uint32_t bytes)
+{
+	sector_bytes = bytes;
+	max_sectors = BOUNCE_SIZE / bytes;
+}
 
 int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 {
 	uint8_t *out = dst;
-	uint64_t count = (bytes + 511) / 512;
+	uint64_t count = (bytes + sector_bytes - 1) / sector_bytes;
 	while (count) {
 		uint32_t n = count < max_sectors ? (uint32_t)count : max_sectors;
 		uint8_t *dap = bios_scratch;
@@ -288,7 +296,7 @@ int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 		}
 		/* The last sector may be partly wanted: copy only `bytes`, so a
 		 * file read never writes past its end (source.h's contract). */
-		uint64_t chunk = (uint64_t)got * 512 < bytes ? (uint64_t)got * 512 : bytes;
+		uint64_t chunk = (uint64_t)got * sector_bytes < bytes ? (uint64_t)got * sector_bytes : bytes;
 		uint64_t bulk = chunk & ~63ull;
 		copy_sectors(out, phys(BOUNCE_BASE), bulk);
 		memcpy(out + bulk, (const uint8_t *)phys(BOUNCE_BASE) + bulk, chunk - bulk);
@@ -302,10 +310,17 @@ int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 
 int disk_read(uint64_t lba, uint64_t count, void *dst)
 {
-	return disk_read_bytes(lba, count * 512, dst);
+	return disk_read_bytes(lba, count * sector_bytes, dst);
 }
 
 uint64_t disk_sectors(void)
+{
+	uint32_t bps;
+	uint64_t total = disk_geometry(&bps);
+	return bps == 512 ? total : 0;
+}
+
+uint64_t disk_geometry(uint32_t *bps_out)
 {
 	uint8_t *buf = bios_scratch;
 	memset(buf, 0, 32);
@@ -322,8 +337,11 @@ uint64_t disk_sectors(void)
 	memcpy(&bps, buf + 24, 2);
 	/* Some BIOSes return all ones (or 0) for media they cannot size, or
 	 * a result shorter than asked for: all of these mean "unknown". */
-	if ((r.eflags & EFLAGS_CF) || ((r.eax >> 8) & 0xff) || got < 0x1a || bps != 512 ||
-	    total == 0 || total == ~0ull)
+	*bps_out = 0;
+	if ((r.eflags & EFLAGS_CF) || ((r.eax >> 8) & 0xff) || got < 0x1a)
+		return 0;
+	*bps_out = bps;
+	if (total == 0 || total == ~0ull)
 		return 0;
 	return total;
 }
@@ -512,13 +530,18 @@ void stage2_main(uint32_t boot_drive)
 	eb_phase("reading the memory map");
 	if (memory_map())
 		eb_fatal();
-	/* Where files come from, chosen once.  Today always the disk the BIOS
-	 * booted (GPT + FAT); a CD (El Torito: the boot drive answers INT 13h
-	 * AH=4Bh, 2048-byte sectors) or the network (PXE: a medium flag stage1
-	 * or the network boot program passes) get their source_*_open() here,
+	/* Where files come from, chosen once.  An ISO 9660 volume on the boot
+	 * drive first: a CD (2048-byte sectors, booted through cdboot) or an
+	 * ISO image written to a disk (stage1 in its MBR); otherwise the disk
+	 * the BIOS booted (GPT + FAT).  The network (PXE: a medium flag stage1
+	 * or the network boot program passes) gets its source_*_open() here,
 	 * picked from boot_drive and that flag, before the disk is tried. */
+	eb_phase("looking for an ISO 9660 volume");
+	int st = source_cd_open(&source);
+	if (st == EB_ERR)
+		eb_fatal();
 	eb_phase("mounting the boot partition");
-	if (source_disk_open(&source))
+	if (st == EB_NOTFOUND && source_disk_open(&source))
 		eb_fatal();
 	loader_main();
 }

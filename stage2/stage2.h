@@ -31,6 +31,11 @@ int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst);
 /* The boot disk's size in 512-byte sectors (INT 13h AH=48h), 0 if the BIOS
  * does not say: fat.c finds the backup GPT in the last sector. */
 uint64_t disk_sectors(void);
+/* INT 13h AH=48h: the drive's size in its own sectors (0 if unknown) and
+ * *bps, its sector size (2048 on a CD; 0 if the BIOS does not say). */
+uint64_t disk_geometry(uint32_t *bps);
+/* Makes disk_read_bytes() count `lba` in sectors of `bytes` (2048 on a CD). */
+void disk_use_sector_bytes(uint32_t bytes);
 
 /* fat.c */
 struct fat_file {
@@ -45,5 +50,8 @@ int fat_read(const struct fat_file *f, const char *name, void *dst);
 /* source_disk.c: mounts the boot disk's ESP and hands out its source. */
 struct file_source;
 int source_disk_open(const struct file_source **out);
+/* source_cd.c: an ISO 9660 volume on the boot drive (a CD, or an ISO image
+ * written to a disk); EB_NOTFOUND when the drive holds none. */
+int source_cd_open(const struct file_source **out);
 
 #endif

@@ -16,7 +16,9 @@
 #   --expect-bios EXPECT TEXT, --expect-uefi EXPECT TEXT
 #                         that firmware's outcome differs: its own EXPECT/TEXT
 #   --qemu-machine M, --qemu-cpu C, --qemu-smp N, --qemu-disk D
-#                         the machine (tests/qemu.sh's QEMU_* knobs)
+#                         the machine (tests/qemu.sh's QEMU_* knobs; --qemu-disk
+#                         cdrom boots the image as a CD)
+# --iso is passed on (an ISO image for both firmwares, also for one MODE).
 # A further EXPECT, firmware: the firmware itself gives up before elfboot
 # runs (e.g. OVMF finds no bootable ESP); TEXT is the firmware's serial line,
 # and QEMU is stopped as soon as it appears (qemu.sh --stop-on).
@@ -32,7 +34,7 @@ case "$name" in
 *-fat-loop) damage=fat-loop ;;
 *-stage2-damaged) damage=stage2 ;;
 esac
-x_bios=$expect t_bios=$text x_uefi=$expect t_uefi=$text
+x_bios=$expect t_bios=$text x_uefi=$expect t_uefi=$text iso=0
 n=$#
 while [ "$n" -gt 0 ]; do
 	a=$1
@@ -46,6 +48,7 @@ while [ "$n" -gt 0 ]; do
 	--qemu-cpu) export QEMU_CPU=$1; shift; n=$((n - 1)) ;;
 	--qemu-smp) export QEMU_SMP=$1; shift; n=$((n - 1)) ;;
 	--qemu-disk) export QEMU_DISK=$1; shift; n=$((n - 1)) ;;
+	--iso) iso=1; set -- "$@" "$a" ;;
 	*) set -- "$@" "$a" ;;
 	esac
 done
@@ -56,6 +59,9 @@ case "$modes" in
 bios) flags=--bios ;;
 uefi) flags=--uefi ;;
 esac
+# An ISO (--iso) is one image for both firmwares, booted as QEMU_DISK says
+# (cdrom: as a CD; otherwise as a disk or USB stick).
+[ "$iso" = 1 ] && flags="" && img="$B/images/$name.iso"
 if ! "$B/elfboot" image $flags --unchecked "$@" -o "$img" "$kernel" > "$B/logs/$name.build" 2>&1; then
 	for m in $(echo "$modes" | tr , ' '); do
 		echo "FAIL $m/$name (image build failed: $(tail -1 "$B/logs/$name.build"))"

@@ -262,6 +262,38 @@ def stage2(img):
     img.write(34 * 512, b"\xde\xad" * 256)
 
 
+def _iso_kernel_record(img):
+    """Offset of the kernel's record in an ISO image's root directory."""
+    pvd = img.read(64, 4)
+    if pvd[1:6] != b"CD001":
+        sys.exit("damage.py: not an ISO 9660 image")
+    root_lba, root_size = u32(pvd, 156 + 2), u32(pvd, 156 + 10)
+    img.f.seek(root_lba * 2048)
+    d = img.f.read(root_size)
+    off = 0
+    while off < len(d):
+        if d[off] == 0:
+            off = (off // 2048 + 1) * 2048
+            continue
+        n = d[off + 32]
+        if d[off + 33:off + 33 + n].split(b";")[0].rstrip(b".").lower() == KERNEL.encode():
+            return root_lba * 2048 + off
+        off += d[off]
+    sys.exit("damage.py: no kernel record in the ISO's root directory")
+
+
+def iso_missing_kernel(img):
+    """The kernel's ISO 9660 directory record renamed: no such file."""
+    rec = _iso_kernel_record(img)
+    img.write(rec + 33, b"kernel-x86_6_")
+
+
+def iso_kernel_extent(img):
+    """The kernel's ISO 9660 extent moved past the end of the volume."""
+    rec = _iso_kernel_record(img)
+    img.write(rec + 2, struct.pack("<I", 0x7ffffff0) + struct.pack(">I", 0x7ffffff0))
+
+
 KINDS = {
     "gpt-primary": gpt_primary, "gpt-primary-header": gpt_primary_header,
     "gpt-primary-entries": gpt_primary_entries, "gpt-backup": gpt_backup, "gpt-both": gpt_both,
@@ -271,6 +303,7 @@ KINDS = {
     "kernel-empty": kernel_empty, "kernel-garbage": kernel_garbage,
     "kernel-not-elf": kernel_not_elf, "kernel-dir": kernel_dir,
     "missing-kernel": missing_kernel, "stage2": stage2,
+    "iso-missing-kernel": iso_missing_kernel, "iso-kernel-extent": iso_kernel_extent,
     "fat-loop": chain_loop,  # the older name
 }
 

@@ -15,7 +15,8 @@
 # (256M) and QEMU_DISK, the controller the image sits on: unset = QEMU's
 # default (-drive if=ide: PIIX IDE on pc, the ICH9 AHCI on q35), ide, ahci
 # (an added AHCI controller), virtio (virtio-blk), virtio-scsi, nvme,
-# usb-xhci, usb-ehci (USB mass storage on that host controller).
+# usb-xhci, usb-ehci (USB mass storage on that host controller), cdrom (an
+# IDE/AHCI CD drive, as -cdrom).
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
@@ -53,6 +54,9 @@ virtio-scsi) disk="-drive if=none,id=d0,$drive -device virtio-scsi-pci,id=scsi0 
 nvme) disk="-drive if=none,id=d0,$drive -device nvme,drive=d0,serial=elfboot0,bootindex=0" ;;
 usb-xhci) disk="-drive if=none,id=d0,$drive -device qemu-xhci,id=xhci -device usb-storage,drive=d0,bus=xhci.0,bootindex=0" ;;
 usb-ehci) disk="-drive if=none,id=d0,$drive -device usb-ehci,id=ehci -device usb-storage,drive=d0,bus=ehci.0,bootindex=0" ;;
+# The image as a CD (what -cdrom gives): ide.0 is the PIIX IDE bus on pc and
+# the ICH9 AHCI's first port on q35.
+cdrom) disk="-drive if=none,id=d0,media=cdrom,readonly=on,format=raw,file=$img -device ide-cd,drive=d0,bus=ide.0,bootindex=0" ;;
 *) echo "qemu.sh: unknown QEMU_DISK '$QEMU_DISK'" >&2; exit 3 ;;
 esac
 machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"

@@ -466,13 +466,20 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	serial_init();
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
-	/* Where files come from, chosen once.  Today always the file system
-	 * of the device this image was loaded from.  The other media plug in
-	 * here, picked by the protocols on the loaded image's DeviceHandle:
+	/* Where files come from, chosen once.  An ISO 9660 volume on the
+	 * device this image's partition belongs to first (a CD booted through
+	 * El Torito, or the ISO written to a disk): the FAT image we were
+	 * loaded from holds only BOOTX64.EFI.  Otherwise the file system of
+	 * the device this image was loaded from.  The network plugs in here
+	 * too, picked by the protocols on the loaded image's DeviceHandle:
 	 * EFI_PXE_BASE_CODE_PROTOCOL (and no file system) means a network
-	 * boot; a file system on an El Torito (CD) device is still "fs". */
+	 * boot. */
+	eb_phase("looking for an ISO 9660 volume");
+	int found = source_iso_open(&source);
+	if (found == EB_ERR)
+		eb_fatal();
 	eb_phase("opening the boot volume");
-	if (source_fs_open(&source))
+	if (found == EB_NOTFOUND && source_fs_open(&source))
 		eb_fatal();
 	loader_main();
 }

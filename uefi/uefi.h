@@ -18,5 +18,8 @@ const char *efi_status(EFI_STATUS s);
 /* source_fs.c: the SimpleFileSystem of the device this image was loaded
  * from.  EB_ERR with the reason when that device has none. */
 int source_fs_open(const struct file_source **out);
+/* source_iso.c: the ISO 9660 volume on the (parent) device this image was
+ * loaded from; EB_NOTFOUND when that device holds none. */
+int source_iso_open(const struct file_source **out);
 
 #endif
