@@ -32,7 +32,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean install
-all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/elfboot kernels
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/pxe.bin $(B)/elfboot kernels
 
 deps:
 	@sh mk/deps.sh
@@ -70,11 +70,16 @@ $(B)/uefi/stage1.bin: stage1/stage1.asm $(B)/bios/layout.inc
 	$(NASM) -f bin -I $(B)/bios/ $< -o $@
 	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"
 
+# The PXE stage: the first 1 KiB of the BIOS network boot program.
+$(B)/uefi/pxe.bin: stage1/pxe.asm $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+
 S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
-S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c) \
+S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_pxe.c) \
            $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)

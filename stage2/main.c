@@ -13,6 +13,10 @@
 
 extern struct bios_regs bios_regs;
 void bios_call(uint32_t n);
+void bios_farcall(uint32_t segoff);
+extern uint16_t far_args[8], far_nargs;
+extern uint32_t boot_medium, boot_pxenv, boot_pxe;
+static int network; /* booted by the PXE stage: files come over TFTP */
 void stage2_main(uint32_t drive);
 
 static uint8_t drive;
@@ -39,6 +43,19 @@ void bios_int(uint8_t n, struct bios_regs *r)
 	r->eflags |= EFLAGS_CF;
 	bios_regs = *r;
 	bios_call(n);
+	*r = bios_regs;
+}
+
+void bios_far(uint32_t segoff, const uint16_t *args, unsigned n, struct bios_regs *r)
+{
+	if (n > 8)
+		n = 8;
+	for (unsigned i = 0; i < n; i++)
+		far_args[i] = args[i];
+	far_nargs = (uint16_t)n;
+	r->eflags |= EFLAGS_CF;
+	bios_regs = *r;
+	bios_farcall(segoff);
 	*r = bios_regs;
 }
 
@@ -318,8 +335,28 @@ uint64_t disk_sectors(void)
 	return total;
 }
 
+static int net_read_file(const char *name, struct plat_file *out)
+{
+	uint64_t size = 0, addr = 0;
+	int st = pxe_size(name, &size);
+	if (st != EB_OK)
+		return st;
+	if (size == 0)
+		return eb_error("network: file '%s' on TFTP server %s is empty", name, pxe_server());
+	if (file_alloc(size, &addr))
+		return eb_error("network: '%s' (%lu bytes) from TFTP server %s does not fit in memory: "
+				"%s", name, size, pxe_server(), eb_last_error());
+	if (pxe_read(name, (void *)(uintptr_t)addr, size))
+		return EB_ERR;
+	out->addr = addr;
+	out->size = size;
+	return EB_OK;
+}
+
 int plat_read_file(const char *name, struct plat_file *out)
 {
+	if (network)
+		return net_read_file(name, out);
 	struct fat_file f;
 	int st = fat_lookup(name, &f);
 	if (st != EB_OK)
@@ -546,8 +583,15 @@ void stage2_main(uint32_t boot_drive)
 	eb_phase("reading the memory map");
 	if (memory_map())
 		eb_fatal();
-	eb_phase("mounting the boot partition");
-	if (fat_mount())
-		eb_fatal();
+	network = boot_medium == PXE_HANDOFF_MAGIC;
+	if (network) {
+		eb_phase("finding the PXE API");
+		if (pxe_init(boot_pxenv, boot_pxe))
+			eb_fatal();
+	} else {
+		eb_phase("mounting the boot partition");
+		if (fat_mount())
+			eb_fatal();
+	}
 	loader_main();
 }

@@ -19,6 +19,10 @@ struct bios_regs {
  * call reads as a failure, as Linux's intcall does. */
 void bios_int(uint8_t n, struct bios_regs *r);
 
+/* Far-calls segment:offset in real mode (the PXE API), with the n words of
+ * args pushed first (args[0] nearest the return address); CF preset. */
+void bios_far(uint32_t segoff, const uint16_t *args, unsigned n, struct bios_regs *r);
+
 /* Low memory (< 64 KiB) for BIOS call buffers. */
 extern uint8_t bios_scratch[1024];
 
@@ -38,5 +42,11 @@ int fat_mount(void);
 int fat_lookup(const char *path, struct fat_file *f); /* EB_NOTFOUND if absent */
 int fat_read(const struct fat_file *f, const char *name, void *dst);
 uint32_t fat_cluster_bytes(void);
+
+/* source_pxe.c: files over TFTP through the PXE ROM (network boot). */
+int pxe_init(uint32_t pxenv, uint32_t bang);
+int pxe_size(const char *name, uint64_t *bytes); /* EB_NOTFOUND if absent */
+int pxe_read(const char *name, void *dst, uint64_t bytes);
+const char *pxe_server(void);
 
 #endif

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * source_pxe.c - files from the network on BIOS: the PXE ROM's TFTP calls
+ * (TFTP_GET_FSIZE, then TFTP_OPEN / TFTP_READ / TFTP_CLOSE), reached by far
+ * calls through the real-mode thunk.  Expects the PXENV+ and !PXE pointers the
+ * PXE stage (stage1/pxe.asm) handed over; the server and the directory of
+ * the boot file come from the DHCP packet the ROM cached.
+ */
+#include "core.h"
+#include "stage2.h"
+
+#define PXENV_TFTP_OPEN 0x20
+#define PXENV_TFTP_CLOSE 0x21
+#define PXENV_TFTP_READ 0x22
+#define PXENV_TFTP_GET_FSIZE 0x25
+#define PXENV_GET_CACHED_INFO 0x71
+#define PXE_TFTP_NOT_FOUND 0x3b
+#define PXE_PACKET_SIZE 1432 /* largest block that fits a 1500-byte frame */
+
+static uint32_t api_entry;  /* segment:offset */
+static int api_bang;        /* 1: !PXE (stack arguments), 0: PXENV+ (bx, es:di) */
+static uint8_t server_ip[4], gateway_ip[4];
+static char server_str[16];
+static char dir[128];       /* directory of the boot file, with its '/' */
+
+static void *low(uint32_t segoff)
+{
+	uint64_t a = ((uint64_t)(segoff >> 16) << 4) + (segoff & 0xffff);
+	__asm__("" : "+r"(a));
+	return (void *)(uintptr_t)a;
+}
+
+static int sum_ok(const uint8_t *p, unsigned len)
+{
+	uint8_t s = 0;
+	for (unsigned i = 0; i < len; i++)
+		s = (uint8_t)(s + p[i]);
+	return s == 0;
+}
+
+/* One PXE API call with its parameter block in low memory (below 64 KiB:
+ * segment 0).  Returns the block's Status word (0 = success). */
+static uint16_t pxe_call(uint16_t op, void *param)
+{
+	uint16_t off = (uint16_t)(uintptr_t)param;
+	struct bios_regs r = { 0 };
+	if (api_bang) {
+		uint16_t args[3] = { op, off, 0 };
+		bios_far(api_entry, args, 3, &r);
+	} else {
+		r.ebx = op;
+		r.es = 0;
+		r.edi = off;
+		bios_far(api_entry, NULL, 0, &r);
+	}
+	uint16_t status;
+	memcpy(&status, param, 2);
+	/* AX = PXENV_EXIT_SUCCESS (0) is the call's verdict; a stack that says
+	 * failure with a zero Status still failed. */
+	if ((r.eax & 0xffff) != 0 && status == 0)
+		status = 0x01; /* PXENV_STATUS_FAILURE */
+	return status;
+}
+
+static const char *status_name(uint16_t s)
+{
+	switch (s) {
+	case 0x01: return "failure";
+	case 0x10: return "ARP timeout";
+	case 0x32: return "cannot ARP the server";
+	case 0x33: return "open timeout";
+	case 0x35: return "read timeout";
+	case 0x36: return "TFTP error";
+	case 0x38: return "cannot open connection";
+	case 0x39: return "cannot read from connection";
+	case 0x3b: return "file not found";
+	case 0x3c: return "access violation";
+	case 0x3e: return "no file size (tsize) from the server";
+	case 0x3f: return "invalid packet size";
+	default: return "error";
+	}
+}
+
+int pxe_init(uint32_t pxenv, uint32_t bang)
+{
+	const uint8_t *p = bang ? low(bang) : NULL;
+	if (p && memcmp(p, "!PXE", 4) == 0 && p[4] >= 0x20 && sum_ok(p, p[4])) {
+		memcpy(&api_entry, p + 0x10, 4); /* EntryPointSP */
+		api_bang = 1;
+	} else {
+		const uint8_t *v = pxenv ? low(pxenv) : NULL;
+		if (!v || memcmp(v, "PXENV+", 6) != 0 || v[8] < 0x2c || !sum_ok(v, v[8]))
+			return eb_error("network: no valid !PXE or PXENV+ structure (given %x:%x and "
+					"%x:%x); booted by a PXE ROM?", bang >> 16, bang & 0xffff,
+					pxenv >> 16, pxenv & 0xffff);
+		memcpy(&api_entry, v + 0x0a, 4); /* RMEntry */
+		api_bang = 0;
+	}
+	/* The DHCP ACK the ROM booted from: siaddr is the TFTP server, giaddr
+	 * the relay, file the NBP's name.  A proxyDHCP / boot-server reply, when
+	 * there is one, names the server instead. */
+	for (uint16_t type = 3; type >= 2; type--) {
+		uint8_t *c = bios_scratch;
+		memset(c, 0, 16);
+		memcpy(c + 2, &type, 2); /* PacketType */
+		/* BufferSize 0: the ROM returns a pointer to its own copy */
+		uint16_t st = pxe_call(PXENV_GET_CACHED_INFO, c);
+		uint16_t size, off, seg;
+		memcpy(&size, c + 4, 2);
+		memcpy(&off, c + 6, 2);
+		memcpy(&seg, c + 8, 2);
+		if (st || size < 236 || (!off && !seg))
+			continue;
+		const uint8_t *pkt = low((uint32_t)seg << 16 | off);
+		if (!pkt[20] && !pkt[21] && !pkt[22] && !pkt[23])
+			continue; /* no siaddr: not the packet naming the server */
+		memcpy(server_ip, pkt + 20, 4);
+		memcpy(gateway_ip, pkt + 24, 4);
+		unsigned n = 0;
+		while (n < 127 && pkt[108 + n])
+			n++;
+		unsigned slash = 0;
+		for (unsigned i = 0; i < n; i++)
+			if (pkt[108 + i] == '/')
+				slash = i + 1;
+		memcpy(dir, pkt + 108, slash);
+		dir[slash] = 0;
+		break;
+	}
+	eb_snprintf(server_str, sizeof server_str, "%u.%u.%u.%u", server_ip[0], server_ip[1],
+		    server_ip[2], server_ip[3]);
+	if (!server_ip[0] && !server_ip[1] && !server_ip[2] && !server_ip[3])
+		return eb_error("network: the PXE ROM's cached DHCP packets name no TFTP server "
+				"(siaddr 0.0.0.0)");
+	eb_log(EB_LOG_INFO, "elfboot: network boot: TFTP server %s, directory '%s', %s API\r\n",
+	       server_str, dir, api_bang ? "!PXE" : "PXENV+");
+	return EB_OK;
+}
+
+const char *pxe_server(void)
+{
+	return server_str;
+}
+
+/* The TFTP_OPEN / TFTP_GET_FSIZE head: status, server, gateway, file name. */
+static int fill_name(uint8_t *b, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	if (dl + nl + 1 > 128)
+		return eb_error("network: path '%s%s' is longer than PXE's 127 bytes", dir, name);
+	memset(b, 0, 2 + 4 + 4 + 128);
+	memcpy(b + 2, server_ip, 4);
+	memcpy(b + 6, gateway_ip, 4);
+	memcpy(b + 10, dir, dl);
+	memcpy(b + 10 + dl, name, nl);
+	return EB_OK;
+}
+
+int pxe_size(const char *name, uint64_t *bytes)
+{
+	uint8_t *b = bios_scratch;
+	if (fill_name(b, name))
+		return EB_ERR;
+	uint16_t st = pxe_call(PXENV_TFTP_GET_FSIZE, b);
+	if (st == PXE_TFTP_NOT_FOUND)
+		return EB_NOTFOUND;
+	if (st)
+		return eb_error("network: cannot get the size of '%s%s' from TFTP server %s (PXE "
+				"status 0x%x, %s)", dir, name, server_str, st, status_name(st));
+	uint32_t size;
+	memcpy(&size, b + 138, 4);
+	*bytes = size;
+	return EB_OK;
+}
+
+/* Copies the bounce buffer's bytes out (memcpy: quadword string moves). */
+int pxe_read(const char *name, void *dst, uint64_t bytes)
+{
+	uint8_t *b = bios_scratch;
+	if (fill_name(b, name))
+		return EB_ERR;
+	uint16_t port = 69 << 8; /* network byte order */
+	uint16_t want = PXE_PACKET_SIZE;
+	memcpy(b + 138, &port, 2);
+	memcpy(b + 140, &want, 2);
+	uint16_t st = pxe_call(PXENV_TFTP_OPEN, b);
+	if (st == PXE_TFTP_NOT_FOUND)
+		return eb_error("network: '%s%s' not found on TFTP server %s", dir, name, server_str);
+	if (st)
+		return eb_error("network: cannot open '%s%s' on TFTP server %s (PXE status 0x%x, %s)",
+				dir, name, server_str, st, status_name(st));
+	uint16_t psize;
+	memcpy(&psize, b + 140, 2);
+	if (psize == 0 || psize > BOUNCE_SIZE / 2) {
+		memset(b, 0, 2);
+		pxe_call(PXENV_TFTP_CLOSE, b);
+		return eb_error("network: TFTP server %s: block size %u for '%s%s'", server_str,
+				psize, dir, name);
+	}
+	uint8_t *out = dst, *bounce = (uint8_t *)(uintptr_t)BOUNCE_BASE;
+	uint64_t got = 0;
+	uint32_t fill = 0, packets = 0;
+	int rc = EB_OK;
+	for (;;) {
+		memset(b, 0, 10);
+		uint16_t off = (uint16_t)fill, seg = BOUNCE_BASE >> 4;
+		memcpy(b + 4, &psize, 2); /* BufferSize: room for one block */
+		memcpy(b + 6, &off, 2);
+		memcpy(b + 8, &seg, 2);
+		st = pxe_call(PXENV_TFTP_READ, b);
+		if (st) {
+			rc = eb_error("network: transfer of '%s%s' from TFTP server %s stopped after "
+				      "%lu of %lu bytes (PXE status 0x%x, %s)", dir, name, server_str,
+				      got + fill, bytes, st, status_name(st));
+			break;
+		}
+		uint16_t n;
+		memcpy(&n, b + 4, 2);
+		packets++;
+		if (n > psize) {
+			rc = eb_error("network: TFTP server %s sent a %u-byte block for '%s%s' (block "
+				      "size %u)", server_str, n, dir, name, psize);
+			break;
+		}
+		if (got + fill + n > bytes) {
+			rc = eb_error("network: '%s%s' on TFTP server %s is longer than the %lu bytes "
+				      "it had when its size was asked", dir, name, server_str, bytes);
+			break;
+		}
+		fill += n;
+		int last = n < psize;
+		if (last || fill + psize > BOUNCE_SIZE) {
+			memcpy(out + got, bounce, fill);
+			got += fill;
+			fill = 0;
+		}
+		if (last)
+			break;
+	}
+	memset(b, 0, 2);
+	pxe_call(PXENV_TFTP_CLOSE, b);
+	if (rc == EB_OK && got != bytes)
+		rc = eb_error("network: transfer of '%s%s' from TFTP server %s cut short: %lu of %lu "
+			      "bytes", dir, name, server_str, got, bytes);
+	if (rc == EB_OK)
+		eb_log(EB_LOG_DEBUG, "elfboot: '%s%s': %lu bytes in %u blocks of %u\r\n", dir, name,
+		       got, packets, psize);
+	return rc;
+}
