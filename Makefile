@@ -14,7 +14,7 @@ GNUEFI_INC ?= /usr/include/efi
 
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
-              common/crc32.c
+              common/crc32.c common/source.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -38,10 +38,10 @@ deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c) $(B)/efi/common/handoff.o \
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c) $(B)/efi/common/handoff.o \
             $(B)/efi/common/isr.o
 
-$(B)/efi/%.o: %.c $(wildcard common/include/*.h)
+$(B)/efi/%.o: %.c $(wildcard common/include/*.h uefi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
@@ -79,7 +79,8 @@ S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-chec
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
-S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_pxe.c) \
+S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c \
+             stage2/source_pxe.c) \
            $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)

@@ -164,11 +164,6 @@ int fat_mount(void)
 	return EB_OK;
 }
 
-uint32_t fat_cluster_bytes(void)
-{
-	return fs.spc * 512;
-}
-
 /* The FAT entry of cluster c, through a 32 KiB window of the FAT. */
 static int fat_next(uint32_t c, uint32_t *next)
 {
@@ -243,15 +238,19 @@ static int walk_chain(uint32_t first, uint32_t limit, const char *name,
 struct read_ctx {
 	uint8_t *dst;
 	uint64_t done;
+	uint64_t limit; /* bytes wanted: the last cluster is cut there */
 };
 
 static int read_run(uint32_t start, uint32_t n, void *vctx)
 {
 	struct read_ctx *ctx = vctx;
 	uint64_t lba = fs.data_lba + (uint64_t)(start - 2) * fs.spc;
-	if (disk_read(lba, (uint64_t)n * fs.spc, ctx->dst + ctx->done))
+	uint64_t bytes = (uint64_t)n * fs.spc * 512;
+	if (bytes > ctx->limit - ctx->done)
+		bytes = ctx->limit - ctx->done;
+	if (disk_read_bytes(lba, bytes, ctx->dst + ctx->done))
 		return EB_ERR;
-	ctx->done += (uint64_t)n * fs.spc * 512;
+	ctx->done += bytes;
 	return EB_OK;
 }
 
@@ -266,7 +265,7 @@ static int no_read(uint32_t start, uint32_t n, void *ctx)
 int fat_read(const struct fat_file *f, const char *name, void *dst)
 {
 	uint32_t cbytes = fs.spc * 512, need = (uint32_t)((f->size + cbytes - 1) / cbytes), n, end;
-	struct read_ctx ctx = { dst, 0 };
+	struct read_ctx ctx = { dst, 0, f->size };
 	/* Check the whole chain through the FAT first (cheap: cached FAT
 	 * sectors), so a corrupt chain costs no data reads and writes nothing. */
 	if (walk_chain(f->first_cluster, need, name, no_read, NULL, &n, &end))
@@ -291,7 +290,7 @@ static int read_dir(uint32_t cluster, uint64_t *bytes)
 		return disk_read(fs.root_lba, n, dir_buf);
 	}
 	uint32_t max = (uint32_t)(sizeof dir_buf / (fs.spc * 512)), n, end;
-	struct read_ctx ctx = { dir_buf, 0 };
+	struct read_ctx ctx = { dir_buf, 0, sizeof dir_buf };
 	if (walk_chain(cluster, max, "directory", read_run, &ctx, &n, &end))
 		return EB_ERR;
 	*bytes = ctx.done;

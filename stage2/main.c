@@ -9,6 +9,7 @@
  */
 #include "core.h"
 #include "cpu.h"
+#include "source.h"
 #include "stage2.h"
 
 extern struct bios_regs bios_regs;
@@ -16,7 +17,6 @@ void bios_call(uint32_t n);
 void bios_farcall(uint32_t segoff);
 extern uint16_t far_args[8], far_nargs;
 extern uint32_t boot_medium, boot_pxenv, boot_pxe;
-static int network; /* booted by the PXE stage: files come over TFTP */
 void stage2_main(uint32_t drive);
 
 static uint8_t drive;
@@ -272,9 +272,10 @@ static void copy_sectors(void *dst, const void *src, uint64_t bytes)
 
 static uint32_t max_sectors = 128; /* 64 KiB; lowered if the BIOS refuses */
 
-int disk_read(uint64_t lba, uint64_t count, void *dst)
+int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 {
 	uint8_t *out = dst;
+	uint64_t count = (bytes + 511) / 512;
 	while (count) {
 		uint32_t n = count < max_sectors ? (uint32_t)count : max_sectors;
 		uint8_t *dap = bios_scratch;
@@ -304,12 +305,23 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 			max_sectors = next;
 			continue;
 		}
-		copy_sectors(out, phys(BOUNCE_BASE), (uint64_t)got * 512);
-		out += (uint64_t)got * 512;
+		/* The last sector may be partly wanted: copy only `bytes`, so a
+		 * file read never writes past its end (source.h's contract). */
+		uint64_t chunk = (uint64_t)got * 512 < bytes ? (uint64_t)got * 512 : bytes;
+		uint64_t bulk = chunk & ~63ull;
+		copy_sectors(out, phys(BOUNCE_BASE), bulk);
+		memcpy(out + bulk, (const uint8_t *)phys(BOUNCE_BASE) + bulk, chunk - bulk);
+		out += chunk;
+		bytes -= chunk;
 		lba += got;
 		count -= got;
 	}
 	return EB_OK;
+}
+
+int disk_read(uint64_t lba, uint64_t count, void *dst)
+{
+	return disk_read_bytes(lba, count * 512, dst);
 }
 
 uint64_t disk_sectors(void)
@@ -335,42 +347,22 @@ uint64_t disk_sectors(void)
 	return total;
 }
 
-static int net_read_file(const char *name, struct plat_file *out)
-{
-	uint64_t size = 0, addr = 0;
-	int st = pxe_size(name, &size);
-	if (st != EB_OK)
-		return st;
-	if (size == 0)
-		return eb_error("network: file '%s' on TFTP server %s is empty", name, pxe_server());
-	if (file_alloc(size, &addr))
-		return eb_error("network: '%s' (%lu bytes) from TFTP server %s does not fit in memory: "
-				"%s", name, size, pxe_server(), eb_last_error());
-	if (pxe_read(name, (void *)(uintptr_t)addr, size))
-		return EB_ERR;
-	out->addr = addr;
-	out->size = size;
-	return EB_OK;
-}
+/* ---- files: from the source chosen in stage2_main() (source.h) ---- */
+static const struct file_source *source;
+
+/* Freed never: a failed read stops the boot. */
+static const struct file_alloc file_mem = { file_alloc, NULL };
 
 int plat_read_file(const char *name, struct plat_file *out)
 {
-	if (network)
-		return net_read_file(name, out);
-	struct fat_file f;
-	int st = fat_lookup(name, &f);
-	if (st != EB_OK)
-		return st;
-	if (f.size == 0)
-		return eb_error("fat: file '%s' is empty", name);
-	uint64_t addr = 0;
-	if (file_alloc(EB_ALIGN_UP(f.size, fat_cluster_bytes()), &addr))
-		return eb_error("%s: '%s' is %u bytes", eb_last_error(), name, f.size);
-	if (fat_read(&f, name, (void *)(uintptr_t)addr))
-		return EB_ERR;
-	out->addr = addr;
-	out->size = f.size;
-	return EB_OK;
+	return source_load(source, &file_mem, name, out);
+}
+
+const char *plat_file_place(void)
+{
+	if (boot_medium == PXE_HANDOFF_MAGIC)
+		return source_pxe_place();
+	return "at the root of the boot partition";
 }
 
 /* ---- video: VBE ---- */
@@ -583,14 +575,18 @@ void stage2_main(uint32_t boot_drive)
 	eb_phase("reading the memory map");
 	if (memory_map())
 		eb_fatal();
-	network = boot_medium == PXE_HANDOFF_MAGIC;
-	if (network) {
+	/* Where files come from, chosen once: the network when the PXE stage
+	 * (stage1/pxe.asm) handed over (eax = PXE_HANDOFF_MAGIC), else the disk
+	 * the BIOS booted (GPT + FAT).  A CD (El Torito: the boot drive answers
+	 * INT 13h AH=4Bh, 2048-byte sectors) gets its source_*_open() here too,
+	 * picked from boot_drive, before the disk is tried. */
+	if (boot_medium == PXE_HANDOFF_MAGIC) {
 		eb_phase("finding the PXE API");
-		if (pxe_init(boot_pxenv, boot_pxe))
+		if (source_pxe_open(boot_pxenv, boot_pxe, &source))
 			eb_fatal();
 	} else {
 		eb_phase("mounting the boot partition");
-		if (fat_mount())
+		if (source_disk_open(&source))
 			eb_fatal();
 	}
 	loader_main();

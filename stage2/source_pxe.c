@@ -7,6 +7,7 @@
  * the boot file come from the DHCP packet the ROM cached.
  */
 #include "core.h"
+#include "source.h"
 #include "stage2.h"
 
 #define PXENV_TFTP_OPEN 0x20
@@ -20,7 +21,7 @@
 static uint32_t api_entry;  /* segment:offset */
 static int api_bang;        /* 1: !PXE (stack arguments), 0: PXENV+ (bx, es:di) */
 static uint8_t server_ip[4], gateway_ip[4];
-static char server_str[16];
+static char server_str[16], place[40];
 static char dir[128];       /* directory of the boot file, with its '/' */
 
 static void *low(uint32_t segoff)
@@ -81,7 +82,7 @@ static const char *status_name(uint16_t s)
 	}
 }
 
-int pxe_init(uint32_t pxenv, uint32_t bang)
+static int pxe_init(uint32_t pxenv, uint32_t bang)
 {
 	const uint8_t *p = bang ? low(bang) : NULL;
 	if (p && memcmp(p, "!PXE", 4) == 0 && p[4] >= 0x20 && sum_ok(p, p[4])) {
@@ -137,10 +138,6 @@ int pxe_init(uint32_t pxenv, uint32_t bang)
 	return EB_OK;
 }
 
-const char *pxe_server(void)
-{
-	return server_str;
-}
 
 /* The TFTP_OPEN / TFTP_GET_FSIZE head: status, server, gateway, file name. */
 static int fill_name(uint8_t *b, const char *name)
@@ -156,7 +153,7 @@ static int fill_name(uint8_t *b, const char *name)
 	return EB_OK;
 }
 
-int pxe_size(const char *name, uint64_t *bytes)
+static int pxe_size(const char *name, uint64_t *bytes)
 {
 	uint8_t *b = bios_scratch;
 	if (fill_name(b, name))
@@ -173,8 +170,9 @@ int pxe_size(const char *name, uint64_t *bytes)
 	return EB_OK;
 }
 
-/* Copies the bounce buffer's bytes out (memcpy: quadword string moves). */
-int pxe_read(const char *name, void *dst, uint64_t bytes)
+/* Blocks land in the low bounce buffer (the ROM takes segment:offset
+ * addresses) and go up to dst 64 KiB at a time. */
+static int pxe_read(const char *name, void *dst, uint64_t bytes)
 {
 	uint8_t *b = bios_scratch;
 	if (fill_name(b, name))
@@ -246,4 +244,20 @@ int pxe_read(const char *name, void *dst, uint64_t bytes)
 		eb_log(EB_LOG_DEBUG, "elfboot: '%s%s': %lu bytes in %u blocks of %u\r\n", dir, name,
 		       got, packets, psize);
 	return rc;
+}
+
+static const struct file_source pxe_source = { "network", pxe_size, pxe_read };
+
+const char *source_pxe_place(void)
+{
+	return place;
+}
+
+int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **out)
+{
+	if (pxe_init(pxenv, bang))
+		return EB_ERR;
+	eb_snprintf(place, sizeof place, "on TFTP server %s", server_str);
+	*out = &pxe_source;
+	return EB_OK;
 }

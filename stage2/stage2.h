@@ -29,6 +29,9 @@ extern uint8_t bios_scratch[1024];
 /* Reads `count` sectors at `lba` into dst (anywhere in identity-mapped RAM):
  * 64 KiB INT 13h transfers into the bounce buffer, one copy each. */
 int disk_read(uint64_t lba, uint64_t count, void *dst);
+/* The same for `bytes` from `lba` on: whole sectors are read, but only
+ * `bytes` are written at dst (the end of a file, source.h). */
+int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst);
 /* The boot disk's size in 512-byte sectors (INT 13h AH=48h), 0 if the BIOS
  * does not say: fat.c finds the backup GPT in the last sector. */
 uint64_t disk_sectors(void);
@@ -40,13 +43,17 @@ struct fat_file {
 };
 int fat_mount(void);
 int fat_lookup(const char *path, struct fat_file *f); /* EB_NOTFOUND if absent */
+/* Fills exactly f->size bytes at dst, after checking the whole chain. */
 int fat_read(const struct fat_file *f, const char *name, void *dst);
-uint32_t fat_cluster_bytes(void);
 
-/* source_pxe.c: files over TFTP through the PXE ROM (network boot). */
-int pxe_init(uint32_t pxenv, uint32_t bang);
-int pxe_size(const char *name, uint64_t *bytes); /* EB_NOTFOUND if absent */
-int pxe_read(const char *name, void *dst, uint64_t bytes);
-const char *pxe_server(void);
+/* source_disk.c: mounts the boot disk's ESP and hands out its source. */
+struct file_source;
+int source_disk_open(const struct file_source **out);
+
+/* source_pxe.c: files over TFTP through the PXE ROM (network boot), given
+ * the PXENV+ and !PXE pointers (segment:offset) the PXE stage passed. */
+int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **out);
+/* "on TFTP server 10.0.2.2", for the loader's "not found" line. */
+const char *source_pxe_place(void);
 
 #endif

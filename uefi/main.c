@@ -14,11 +14,13 @@
 
 #include "core.h"
 #include "cpu.h"
+#include "source.h"
+#include "uefi.h"
 
 
-static EFI_HANDLE image;
+EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
-static EFI_BOOT_SERVICES *bs;
+EFI_BOOT_SERVICES *bs;
 static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
 
 /* Set just before the first ExitBootServices call.  From then on the
@@ -39,9 +41,6 @@ void plat_log_targets(int screen, int serial)
 	log_serial = serial;
 }
 
-static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
-static EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
-static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
@@ -156,7 +155,7 @@ static void begin_exit(void)
 
 /* "0x800000000000000a EFI_VOLUME_CORRUPTED": the code and its name from the
  * spec's table, for error lines.  Two buffers: one message may hold two. */
-static const char *efi_status(EFI_STATUS s)
+const char *efi_status(EFI_STATUS s)
 {
 	static const char *const names[] = {
 		"EFI_SUCCESS", "EFI_LOAD_ERROR", "EFI_INVALID_PARAMETER", "EFI_UNSUPPORTED",
@@ -180,87 +179,35 @@ static const char *efi_status(EFI_STATUS s)
 	return b;
 }
 
-static EFI_FILE_HANDLE root;
+/* ---- files: from the source chosen in efi_main() (source.h) ---- */
+static const struct file_source *source;
 
-static int open_root(void)
+static int file_pages(uint64_t bytes, uint64_t *addr)
 {
-	if (root)
-		return EB_OK;
-	EFI_LOADED_IMAGE *li;
-	EFI_FILE_IO_INTERFACE *fs;
-	EFI_STATUS s = uefi_call_wrapper(bs->HandleProtocol, 3, image, &loaded_image_guid,
-					 (void **)&li);
+	EFI_PHYSICAL_ADDRESS a = 0;
+	EFI_STATUS s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+					 EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, &a);
 	if (EFI_ERROR(s))
-		return eb_error("uefi: no LoadedImage protocol (status %s)", efi_status(s));
-	s = uefi_call_wrapper(bs->HandleProtocol, 3, li->DeviceHandle, &fs_guid, (void **)&fs);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: boot device has no file system (status %s)", efi_status(s));
-	s = uefi_call_wrapper(fs->OpenVolume, 2, fs, &root);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open the boot volume (status %s)", efi_status(s));
+		return eb_error("AllocatePages failed (status %s)", efi_status(s));
+	*addr = a;
 	return EB_OK;
 }
 
+static void file_pages_free(uint64_t addr, uint64_t bytes)
+{
+	uefi_call_wrapper(bs->FreePages, 2, addr, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE);
+}
+
+static const struct file_alloc file_mem = { file_pages, file_pages_free };
+
 int plat_read_file(const char *name, struct plat_file *out)
 {
-	if (open_root())
-		return EB_ERR;
-	CHAR16 path[64];
-	size_t n = strlen(name);
-	if (n + 2 > sizeof path / sizeof path[0])
-		return eb_error("uefi: file name '%s' too long", name);
-	path[0] = '\\';
-	for (size_t i = 0; i <= n; i++)
-		path[i + 1] = (CHAR16)(uint8_t)name[i];
-	EFI_FILE_HANDLE f;
-	EFI_STATUS s = uefi_call_wrapper(root->Open, 5, root, &f, path, EFI_FILE_MODE_READ, 0);
-	if (s == EFI_NOT_FOUND)
-		return EB_NOTFOUND;
-	if (EFI_ERROR(s))
-		return eb_error("uefi: cannot open '%s' (status %s)", name, efi_status(s));
-	union {
-		EFI_FILE_INFO info;
-		uint8_t raw[512];
-	} fi;
-	UINTN fisz = sizeof fi;
-	s = uefi_call_wrapper(f->GetInfo, 4, f, &file_info_guid, &fisz, &fi);
-	if (EFI_ERROR(s)) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: cannot stat '%s' (status %s)", name, efi_status(s));
-	}
-	/* A directory opens and "reads" as a list of EFI_FILE_INFO records. */
-	if (fi.info.Attribute & EFI_FILE_DIRECTORY) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: '%s' is a directory, not a file", name);
-	}
-	uint64_t size = fi.info.FileSize;
-	if (size == 0) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: file '%s' is empty", name);
-	}
-	EFI_PHYSICAL_ADDRESS addr = 0;
-	UINTN pages = EB_ALIGN_UP(size, EB_PAGE) / EB_PAGE;
-	s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData, pages, &addr);
-	if (EFI_ERROR(s)) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return eb_error("uefi: no memory for '%s' (%lu bytes, status %s)", name, size,
-				efi_status(s));
-	}
-	/* One read for the whole file: the firmware batches the disk I/O. */
-	UINTN got = size;
-	s = uefi_call_wrapper(f->Read, 3, f, &got, (void *)(uintptr_t)addr);
-	uefi_call_wrapper(f->Close, 1, f);
-	if (EFI_ERROR(s) || got != size) {
-		uefi_call_wrapper(bs->FreePages, 2, addr, pages);
-		if (EFI_ERROR(s))
-			return eb_error("uefi: reading '%s' (%lu bytes) failed (status %s)", name,
-					size, efi_status(s));
-		return eb_error("uefi: short read of '%s': the firmware returned %lu of its %lu bytes",
-				name, (uint64_t)got, size);
-	}
-	out->addr = addr;
-	out->size = size;
-	return EB_OK;
+	return source_load(source, &file_mem, name, out);
+}
+
+const char *plat_file_place(void)
+{
+	return source && source->place ? source->place : "at the root of the boot partition";
 }
 
 static unsigned low_bit(uint32_t m)
@@ -521,5 +468,13 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	serial_init();
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+	/* Where files come from, chosen once.  Today always the file system
+	 * of the device this image was loaded from.  The other media plug in
+	 * here, picked by the protocols on the loaded image's DeviceHandle:
+	 * EFI_PXE_BASE_CODE_PROTOCOL (and no file system) means a network
+	 * boot; a file system on an El Torito (CD) device is still "fs". */
+	eb_phase("opening the boot volume");
+	if (source_fs_open(&source))
+		eb_fatal();
 	loader_main();
 }

@@ -66,6 +66,10 @@ void plat_log_targets(int screen, int serial);
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);
 
+/* Where plat_read_file looks, for a "not found" line: "at the root of the
+ * boot partition", "on TFTP server 10.0.2.2". */
+const char *plat_file_place(void);
+
 /* Sets a video mode at least min_w x min_h (0 = any; the front end picks
  * the largest it can).  EB_OK and *out filled, or EB_NOTFOUND when there
  * is no usable linear framebuffer (the kernel then boots without one). */

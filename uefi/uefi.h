@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uefi.h - what the files of the UEFI front end (uefi/) share: the image
+ * handle, boot services (poisoned once ExitBootServices is attempted) and
+ * status names for error lines.  Include after <efi.h>.
+ */
+#ifndef ELFBOOT_UEFI_H
+#define ELFBOOT_UEFI_H
+
+struct file_source;
+
+extern EFI_HANDLE image;
+extern EFI_BOOT_SERVICES *bs;
+
+/* "0x800000000000000e EFI_NOT_FOUND", for error lines. */
+const char *efi_status(EFI_STATUS s);
+
+/* source_fs.c: the SimpleFileSystem of the device this image was loaded
+ * from.  EB_ERR with the reason when that device has none. */
+int source_fs_open(const struct file_source **out);
+
+#endif
