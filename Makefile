@@ -38,7 +38,7 @@ deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c) $(B)/efi/common/handoff.o \
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c uefi/source_pxe.c) $(B)/efi/common/handoff.o \
             $(B)/efi/common/isr.o
 
 $(B)/efi/%.o: %.c $(wildcard common/include/*.h uefi/*.h)

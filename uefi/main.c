@@ -181,6 +181,7 @@ const char *efi_status(EFI_STATUS s)
 
 /* ---- files: from the source chosen in efi_main() (source.h) ---- */
 static const struct file_source *source;
+static int network;
 
 static int file_pages(uint64_t bytes, uint64_t *addr)
 {
@@ -207,7 +208,9 @@ int plat_read_file(const char *name, struct plat_file *out)
 
 const char *plat_file_place(void)
 {
-	return source && source->place ? source->place : "at the root of the boot partition";
+	if (network)
+		return source_pxe_place();
+	return "at the root of the boot partition";
 }
 
 static unsigned low_bit(uint32_t m)
@@ -468,13 +471,15 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	serial_init();
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
-	/* Where files come from, chosen once.  Today always the file system
-	 * of the device this image was loaded from.  The other media plug in
-	 * here, picked by the protocols on the loaded image's DeviceHandle:
-	 * EFI_PXE_BASE_CODE_PROTOCOL (and no file system) means a network
-	 * boot; a file system on an El Torito (CD) device is still "fs". */
+	/* Where files come from, chosen once, by the protocols on the loaded
+	 * image's DeviceHandle: EFI_PXE_BASE_CODE_PROTOCOL means the firmware
+	 * fetched us over the network (source_pxe.c); otherwise the file
+	 * system of that device (a disk's ESP; on a CD, El Torito's image). */
 	eb_phase("opening the boot volume");
-	if (source_fs_open(&source))
+	int found = source_pxe_open(&source);
+	if (found == EB_OK)
+		network = 1;
+	else if (found != EB_NOTFOUND || source_fs_open(&source))
 		eb_fatal();
 	loader_main();
 }
