@@ -365,6 +365,11 @@ static void usage(FILE *f)
 		"      and its load simulated as by `config check` (with the ramdisk's size);\n"
 		"      --unchecked skips that (to test the loader's own error paths).  OUT\n"
 		"      must not be one of the input files.\n"
+		"  elfboot netboot [--ramdisk FILE] [--config-file boot.json] -o DIR KERNEL\n"
+		"      Write a TFTP root for network boot to DIR: elfboot.pxe (the BIOS\n"
+		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
+		"      print the DHCP settings (boot file per client architecture, option 93).\n"
+		"      The kernel is checked as by `image`.\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config set KERNEL key=value ...\n"
@@ -448,6 +453,46 @@ static int cmd_image(int argc, char **argv)
 	return image_build(&o);
 }
 
+static int cmd_netboot(int argc, char **argv)
+{
+	struct netboot_opts o = { 0 };
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--unchecked"))
+			o.unchecked = 1;
+		else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
+			 !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file")) {
+			if (i + 1 >= argc)
+				return tool_error("netboot: %s needs an argument", a);
+			const char *v = argv[++i];
+			if ((v[0] == '-' && v[1]) || !*v)
+				return tool_error("netboot: %s needs a value, got '%s'", a, v);
+			if (!strcmp(a, "-o"))
+				o.out = v;
+			else if (!strcmp(a, "--ramdisk"))
+				o.ramdisk = v;
+			else if (!strcmp(a, "--config-file"))
+				o.config_file = v;
+			else
+				o.loader_dir = v;
+		} else if (a[0] == '-' && a[1]) {
+			return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
+		} else if (o.kernel) {
+			return tool_error("netboot: more than one kernel given ('%s', '%s')", o.kernel, a);
+		} else {
+			o.kernel = a;
+		}
+	}
+	if (!o.kernel || !*o.kernel)
+		return tool_error("netboot: no KERNEL given (see elfboot --help)");
+	if (!o.out)
+		return tool_error("netboot: no output directory given: -o DIR");
+	if (strlen(o.out) > TOOL_PATH_MAX)
+		return tool_error("netboot: -o path is %zu bytes long (at most %d)", strlen(o.out),
+				  TOOL_PATH_MAX);
+	return netboot_build(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -466,6 +511,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "image"))
 		return cmd_image(argc - 2, argv + 2);
+	if (!strcmp(cmd, "netboot"))
+		return cmd_netboot(argc - 2, argv + 2);
 	if (!strcmp(cmd, "config")) {
 		if (argc < 3)
 			return tool_error("config: expected 'show', 'set' or 'check' (see elfboot --help)");

@@ -56,4 +56,11 @@ struct image_opts {
 };
 int image_build(const struct image_opts *o);
 
+/* netboot.c */
+struct netboot_opts {
+	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
+	int unchecked;
+};
+int netboot_build(const struct netboot_opts *o);
+
 #endif
