@@ -101,6 +101,12 @@ static int net_size(const char *name, uint64_t *bytes)
 					 NULL, FALSE, &size, &block, &server, path, NULL, FALSE);
 	if (tftp_not_found(s))
 		return EB_NOTFOUND;
+	/* iPXE's EFI base code (QEMU's NIC option ROMs) does TFTP_READ_FILE
+	 * only, and reports neither a file's size nor a short transfer. */
+	if (s == EFI_UNSUPPORTED)
+		return eb_error("network: the firmware's PXE base code cannot tell the size of '%s%s' "
+				"(Mtftp GET_FILE_SIZE unsupported: iPXE?); elfboot needs the firmware's "
+				"own network stack (edk2 PxeBcDxe)", dir, name);
 	if (EFI_ERROR(s))
 		return why(s, "the size of", name, 0);
 	*bytes = size;
