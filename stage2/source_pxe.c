@@ -246,7 +246,8 @@ static int pxe_read(const char *name, void *dst, uint64_t bytes)
 	return rc;
 }
 
-static const struct file_source pxe_source = { "network", pxe_size, pxe_read };
+static char medium[48];
+static const struct file_source pxe_source = { medium, pxe_size, pxe_read };
 
 const char *source_pxe_place(void)
 {
@@ -258,6 +259,8 @@ int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **ou
 	if (pxe_init(pxenv, bang))
 		return EB_ERR;
 	eb_snprintf(place, sizeof place, "on TFTP server %s", server_str);
+	/* source_load() starts its lines with the medium: name the server */
+	eb_snprintf(medium, sizeof medium, "network: TFTP server %s", server_str);
 	*out = &pxe_source;
 	return EB_OK;
 }

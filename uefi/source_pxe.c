@@ -134,7 +134,8 @@ static int net_read(const char *name, void *dst, uint64_t bytes)
 	return EB_OK;
 }
 
-static const struct file_source pxe_source = { "network", net_size, net_read };
+static char medium[48];
+static const struct file_source pxe_source = { medium, net_size, net_read };
 
 const char *source_pxe_place(void)
 {
@@ -179,6 +180,8 @@ int source_pxe_open(const struct file_source **out)
 	memcpy(dir, p->BootpBootFile, slash);
 	dir[slash] = 0;
 	eb_snprintf(place, sizeof place, "on TFTP server %s", server_str);
+	/* source_load() starts its lines with the medium: name the server */
+	eb_snprintf(medium, sizeof medium, "network: TFTP server %s", server_str);
 	eb_log(EB_LOG_INFO, "elfboot: network boot: TFTP server %s, directory '%s'\r\n", server_str,
 	       dir);
 	*out = &pxe_source;

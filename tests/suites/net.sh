@@ -1,0 +1,74 @@
+#!/bin/sh
+# net.sh BUILD - network boot tests on QEMU's user-mode network (its DHCP and
+# TFTP server) with the TFTP roots `elfboot netboot` writes: SeaBIOS through
+# the NIC's iPXE option ROM (e1000, virtio-net), OVMF through its own
+# network stack (virtio-net without option ROM: VirtioNetDxe + PxeBcDxe).
+# Boots k_default and k_ramdisk with a 96 MiB ramdisk (70,000+ TFTP blocks:
+# the block number wraps), then the error cases: a missing kernel, a ramdisk
+# larger than memory.  Prints "PASS x" / "FAIL x"; logs in BUILD/logs/.
+set -u
+B=${1:-build}
+T=$(cd "$(dirname "$0")/.." && pwd)
+TMO=${BOOT_TIMEOUT:-240}
+mkdir -p "$B/logs" "$B/net"
+
+# root NAME KERNEL [netboot options]: a TFTP root in BUILD/net/NAME.
+root() {
+	n=$1 k=$2
+	shift 2
+	rm -rf "$B/net/$n"
+	"$B/elfboot" netboot -o "$B/net/$n" "$@" "$k" > "$B/logs/net-$n.build" 2>&1
+}
+
+# boot MODE NIC MEM ROOT NAME EXPECT REGEX: one boot; EXPECT pass (the
+# kernel passes; REGEX, unless -, is on serial) or error (elfboot halts
+# with a line matching REGEX).
+boot() {
+	m=$1 nic=$2 mem=$3 r=$4 name=$5 want=$6 re=$7
+	file=elfboot.pxe
+	[ "$m" = uefi ] && file=BOOTX64.EFI
+	log="$B/logs/net-$m-$name.log"
+	s=$(date +%s.%N)
+	QEMU_NET="$B/net/$r,$file" QEMU_NIC=$nic QEMU_MEM=$mem sh "$T/qemu.sh" "$m" - "$TMO" --log "$log"
+	rc=$?
+	secs=$(awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	case "$want:$rc" in
+	pass:0)
+		if [ "$re" = - ] || grep -qaE -- "$re" "$log"; then
+			echo "PASS net/$m-$name ($nic, ${secs}s)"
+			return
+		fi ;;
+	error:2)
+		if grep -qaE -- "$re" "$log"; then
+			echo "PASS net/$m-$name ($nic, ${secs}s)"
+			return
+		fi ;;
+	esac
+	echo "FAIL net/$m-$name ($nic: qemu.sh status $rc, expected $want /$re/; got: $(grep -aE 'elfboot: error|ktest: check failed|ktest: FAIL' "$log" | head -1); log $log)"
+}
+
+if ! root default "$B/kernels/k_default" || ! root ramdisk "$B/kernels/k_ramdisk" --ramdisk "$B/ramdisk96.bin" \
+	--config-file "$B/boot-net-debug.json"; then
+	echo "FAIL net/netboot (elfboot netboot: $(tail -1 "$B"/logs/net-*.build | grep error))"
+	exit 0
+fi
+boot bios e1000 256M default default pass 'network boot: TFTP server 10\.0\.2\.2'
+boot bios virtio 256M default virtio pass -
+# (stage2's debug line: how many blocks came; the kernel checks the bytes)
+boot bios e1000 512M ramdisk ramdisk96 pass "'ramdisk': 100663296 bytes in [0-9]{5,} blocks"
+boot uefi virtio-fw 256M default default pass 'network boot: TFTP server 10\.0\.2\.2'
+boot uefi virtio-fw 512M ramdisk ramdisk96 pass 'ramdisk of 100663296 bytes verified'
+
+# The kernel missing from the server: one line naming it and the server.
+root nokernel "$B/kernels/k_default" && rm -f "$B/net/nokernel/kernel-x86_64"
+for m in bios uefi; do
+	nic=e1000
+	[ "$m" = uefi ] && nic=virtio-fw
+	boot $m $nic 256M nokernel missing-kernel error \
+		"elfboot: error: kernel file 'kernel-x86_64' not found on TFTP server 10\.0\.2\.2"
+done
+# A ramdisk larger than the machine's memory: refused before the transfer.
+boot bios e1000 96M ramdisk too-big error \
+	"elfboot: error: network: TFTP server 10\.0\.2\.2: no memory for 'ramdisk' \(100663296 bytes\)"
+boot uefi virtio-fw 96M ramdisk too-big error \
+	"elfboot: error: network: TFTP server 10\.0\.2\.2: no memory for 'ramdisk' \(100663296 bytes\)"
