@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fmt.c - formatted output for the core: a small printf, the console
- * printer (through plat_putc) and the one-line error record that lower
+ * printer (through eb_putc) and the one-line error record that lower
  * layers fill and the front ends print before halting.
  */
 #include "core.h"
@@ -123,7 +123,7 @@ static void vput(const char *fmt, va_list ap)
 	char line[256];
 	eb_vsnprintf(line, sizeof line, fmt, ap);
 	for (const char *p = line; *p; p++)
-		plat_putc(*p);
+		eb_putc(*p);
 }
 
 void eb_printf(const char *fmt, ...)

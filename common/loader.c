@@ -20,7 +20,7 @@ static struct load_result result;
 
 void eb_fatal(void)
 {
-	plat_log_targets(1, 1); /* errors always reach screen and serial */
+	eb_log_targets(1, 1); /* errors always reach screen and serial */
 	eb_printf("elfboot: error: %s\r\n", eb_last_error());
 	eb_printf("elfboot: halted.\r\n");
 	plat_halt();
@@ -74,7 +74,7 @@ void loader_main(void)
 	else if (st == EB_ERR)
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
 	eb_set_log_level(bc.log_level);
-	plat_log_targets(bc.screen_logging, bc.serial_logging);
+	eb_log_targets(bc.screen_logging, bc.serial_logging);
 	in.test_sentinel = bc.test_sentinel;
 	eb_test_fault = bc.test_fault;
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",
@@ -111,11 +111,14 @@ void loader_main(void)
 	if (bc.has_min_height)
 		min_h = bc.min_height;
 	eb_phase("setting the video mode");
-	in.has_fb = plat_set_video(min_w, min_h, &in.fb) == EB_OK;
+	st = plat_set_video(min_w, min_h, &in.fb);
+	in.has_fb = st == EB_OK;
 	if (in.has_fb)
 		eb_log(EB_LOG_INFO, "elfboot: framebuffer %lux%lu, %lu bytes/pixel, stride %lu at 0x%lx\r\n",
 			  in.fb.width, in.fb.height, in.fb.bytes_per_pixel, in.fb.stride,
 			  in.fb.phys);
+	else if (st == EB_ERR) /* a framebuffer is optional: say why, boot on */
+		eb_log(EB_LOG_WARN, "elfboot: warning: %s; no framebuffer\r\n", eb_last_error());
 	else
 		eb_log(EB_LOG_WARN, "elfboot: no framebuffer\r\n");
 

@@ -7,10 +7,12 @@
  * loader_main(), the loader the UEFI path uses too.  BIOS data is converted
  * to the core's types here, at the border.
  */
+#include "acpi.h"
 #include "core.h"
 #include "cpu.h"
 #include "source.h"
 #include "stage2.h"
+#include "video.h"
 
 extern struct bios_regs bios_regs;
 void bios_call(uint32_t n);
@@ -29,13 +31,6 @@ static void *phys(uint64_t a)
 	return (void *)(uintptr_t)a;
 }
 static int vga_text = 1;
-static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
-
-void plat_log_targets(int screen, int serial)
-{
-	log_screen = screen;
-	log_serial = serial;
-}
 static unsigned vga_row, vga_col;
 
 void bios_int(uint8_t n, struct bios_regs *r)
@@ -91,12 +86,13 @@ static void vga_putc(char c)
 static char tail_lines[3][128];
 static unsigned tail_cur, tail_len;
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
-	if (log_serial)
-		serial_putc(c);
-	if (!log_screen)
-		return;
+	serial_putc(c);
+}
+
+void plat_screen_putc(char c)
+{
 	if (vga_text) {
 		vga_putc(c);
 	} else if (c == '\n') {
@@ -244,7 +240,7 @@ static int file_alloc(uint64_t size, uint64_t *out)
 			return EB_OK;
 		}
 	}
-	return eb_error("memory: no free %lu MiB below 4 GiB for a file", size >> 20);
+	return eb_error("no free %lu MiB below 4 GiB", size >> 20);
 }
 
 /* ---- disk ---- */
@@ -365,10 +361,52 @@ const char *plat_file_place(void)
 	return "at the root of the boot partition";
 }
 
-/* ---- video: VBE ---- */
+/* ---- video: VBE.  The modes' facts go to the core (video.c), which
+ * picks; this sets the pick and reads back where its framebuffer is. ---- */
+static struct video_mode vbe_modes[VIDEO_MAX_MODES];
+
+/* Mode `mode`'s facts (AX=4F01h): EB_OK, or EB_NOTFOUND if the BIOS has
+ * no information.  *phys and *pitch: its framebuffer and line length. */
+static int vbe_mode_info(uint16_t mode, uint16_t version, struct video_mode *m, uint64_t *phys,
+			 uint64_t *pitch)
+{
+	uint8_t *mi = bios_scratch + 512;
+	memset(mi, 0, 256);
+	struct bios_regs r = { 0 };
+	r.eax = 0x4f01;
+	r.ecx = mode;
+	r.edi = (uint32_t)(uintptr_t)mi;
+	bios_int(0x10, &r);
+	if ((r.eax & 0xffff) != 0x004f)
+		return EB_NOTFOUND;
+	uint16_t attr = (uint16_t)(mi[0] | mi[1] << 8);
+	memset(m, 0, sizeof *m);
+	m->id = mode;
+	m->width = (uint16_t)(mi[18] | mi[19] << 8);
+	m->height = (uint16_t)(mi[20] | mi[21] << 8);
+	m->bpp = mi[25];
+	/* supported, graphics, linear framebuffer */
+	m->linear = (attr & 0x91) == 0x91;
+	/* Channel masks from (size, position) pairs: direct-colour modes
+	 * (memory model 6) only; others have a palette, not channels. */
+	if (mi[27] == 6) {
+		uint32_t *masks[4] = { &m->red_mask, &m->green_mask, &m->blue_mask, &m->reserved_mask };
+		for (int i = 0; i < 4; i++) {
+			uint8_t size = mi[31 + 2 * i], pos = mi[32 + 2 * i];
+			if (size && size <= 32 && pos < 32 && size + pos <= 32)
+				*masks[i] = (uint32_t)(((1ull << size) - 1) << pos);
+		}
+	}
+	*pitch = (uint32_t)(mi[16] | mi[17] << 8);
+	if (version >= 0x300 && (mi[50] | mi[51] << 8))
+		*pitch = (uint32_t)(mi[50] | mi[51] << 8); /* the linear-mode line length */
+	*phys = (uint32_t)(mi[40] | mi[41] << 8 | mi[42] << 16 | (uint32_t)mi[43] << 24);
+	return EB_OK;
+}
+
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 {
-	uint8_t *info = bios_scratch, *mi = bios_scratch + 512;
+	uint8_t *info = bios_scratch;
 	memset(info, 0, 512);
 	memcpy(info, "VBE2", 4);
 	struct bios_regs r = { 0 };
@@ -381,128 +419,49 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	}
 	uint16_t version = (uint16_t)(info[4] | info[5] << 8);
 	uint32_t list = (uint32_t)(info[16] | info[17] << 8) << 4 | (uint32_t)(info[14] | info[15] << 8);
-	uint16_t modes[256];
-	unsigned nmodes = 0;
+	uint16_t ids[VIDEO_MAX_MODES];
+	unsigned nids = 0;
 	if (list >= 0x100000)
+		return eb_error("vbe: mode list at 0x%x is above 1 MiB", list);
+	/* Copied out first: the list may live in bios_scratch's info block,
+	 * which each mode query below overwrites. */
+	for (const uint16_t *m = phys(list); nids < VIDEO_MAX_MODES && *m != 0xffff; m++)
+		ids[nids++] = *m;
+	uint32_t n = 0, pick;
+	uint64_t fb_phys, pitch;
+	for (unsigned i = 0; i < nids; i++)
+		if (vbe_mode_info(ids[i], version, &vbe_modes[n], &fb_phys, &pitch) == EB_OK)
+			n++;
+	/* The screen is in VGA text mode: no current mode to keep. */
+	if (video_pick(vbe_modes, n, n, min_w, min_h, &pick))
 		return EB_NOTFOUND;
-	for (const uint16_t *m = phys(list); nmodes < 256 && *m != 0xffff; m++)
-		modes[nmodes++] = *m;
-	uint16_t best = 0xffff;
-	uint64_t best_area = ~0ull;
-	uint64_t want_w = min_w ? min_w : 1024, want_h = min_h ? min_h : 768;
-	uint16_t largest = 0xffff;
-	uint64_t largest_area = 0;
-	for (unsigned i = 0; i < nmodes; i++) {
-		memset(mi, 0, 256);
-		r = (struct bios_regs){ 0 };
-		r.eax = 0x4f01;
-		r.ecx = modes[i];
-		r.edi = (uint32_t)(uintptr_t)mi;
-		bios_int(0x10, &r);
-		if ((r.eax & 0xffff) != 0x004f)
-			continue;
-		uint16_t attr = (uint16_t)(mi[0] | mi[1] << 8);
-		uint64_t w = (uint16_t)(mi[18] | mi[19] << 8), h = (uint16_t)(mi[20] | mi[21] << 8);
-		uint8_t bpp = mi[25], model = mi[27];
-		/* supported, graphics, linear framebuffer; direct colour 24/32 bpp */
-		if ((attr & 0x91) != 0x91 || model != 6 || (bpp != 24 && bpp != 32))
-			continue;
-		if (w * h > largest_area) {
-			largest_area = w * h;
-			largest = modes[i];
-		}
-		if (w >= want_w && h >= want_h && (w * h < best_area || (w * h == best_area && bpp == 32))) {
-			best = modes[i];
-			best_area = w * h;
-			if (w == want_w && h == want_h && bpp == 32)
-				break; /* nothing can beat an exact 32 bpp match */
-		}
-	}
-	if (best == 0xffff) {
-		if (min_w || min_h)
-			eb_log(EB_LOG_WARN, "elfboot: warning: no VBE mode of at least %lux%lu; using the "
-				  "largest\r\n", min_w, min_h);
-		best = largest;
-	}
-	if (best == 0xffff) {
-		eb_log(EB_LOG_WARN, "elfboot: no linear-framebuffer VBE mode; booting without one\r\n");
-		return EB_NOTFOUND;
-	}
-	memset(mi, 0, 256);
-	r = (struct bios_regs){ 0 };
-	r.eax = 0x4f01;
-	r.ecx = best;
-	r.edi = (uint32_t)(uintptr_t)mi;
-	bios_int(0x10, &r);
+	uint16_t best = (uint16_t)vbe_modes[pick].id;
+	struct video_mode set;
+	if (vbe_mode_info(best, version, &set, &fb_phys, &pitch))
+		return eb_error("vbe: mode 0x%x vanished from the BIOS's list", best);
 	r = (struct bios_regs){ 0 };
 	r.eax = 0x4f02;
 	r.ebx = best | 0x4000; /* linear framebuffer */
 	bios_int(0x10, &r);
-	if ((r.eax & 0xffff) != 0x004f) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: VBE mode 0x%x refused (0x%x); no framebuffer\r\n", best,
-			  r.eax & 0xffff);
-		return EB_NOTFOUND;
-	}
+	if ((r.eax & 0xffff) != 0x004f)
+		return eb_error("vbe: setting mode 0x%x (%ux%u) failed (0x%x)", best, set.width,
+				set.height, r.eax & 0xffff);
 	vga_text = 0;
-	memset(out, 0, sizeof *out);
-	uint32_t bpl = (uint32_t)(mi[16] | mi[17] << 8);
-	if (version >= 0x300 && (mi[50] | mi[51] << 8))
-		bpl = (uint32_t)(mi[50] | mi[51] << 8);
-	out->phys = (uint32_t)(mi[40] | mi[41] << 8 | mi[42] << 16 | (uint32_t)mi[43] << 24);
-	out->width = (uint16_t)(mi[18] | mi[19] << 8);
-	out->height = (uint16_t)(mi[20] | mi[21] << 8);
-	out->bytes_per_pixel = mi[25] / 8;
-	out->stride = bpl / out->bytes_per_pixel;
-	out->byte_len = (uint64_t)bpl * out->height;
-	uint8_t rpos = mi[32], gpos = mi[34], bpos = mi[36];
-	if (rpos == 16 && gpos == 8 && bpos == 0)
-		out->format = ELFBOOT_PIXEL_BGR; /* bytes in memory: B, G, R */
-	else if (rpos == 0 && gpos == 8 && bpos == 16)
-		out->format = ELFBOOT_PIXEL_RGB;
-	else {
-		out->format = ELFBOOT_PIXEL_UNKNOWN;
-		out->red_pos = rpos;
-		out->green_pos = gpos;
-		out->blue_pos = bpos;
-	}
-	if (!out->phys || out->stride < out->width)
-		return eb_error("vbe: mode 0x%x reports framebuffer 0x%lx, stride %lu < width %lu",
-				best, out->phys, out->stride, out->width);
-	return EB_OK;
+	return video_framebuffer(&set, fb_phys, pitch, 0, out);
 }
 
-/* ---- ACPI ---- */
-static int rsdp_valid(const uint8_t *p)
-{
-	if (memcmp(p, "RSD PTR ", 8) != 0)
-		return 0;
-	uint8_t sum = 0;
-	for (int i = 0; i < 20; i++)
-		sum = (uint8_t)(sum + p[i]);
-	if (sum)
-		return 0;
-	if (p[15] >= 2) {
-		uint32_t len;
-		memcpy(&len, p + 20, 4);
-		if (len < 36 || len > 4096)
-			return 0;
-		for (uint32_t i = 0; i < len; i++)
-			sum = (uint8_t)(sum + p[i]);
-		if (sum)
-			return 0;
-	}
-	return 1;
-}
-
+/* ---- ACPI: the spec's two places to scan, each candidate checked by the
+ * core (acpi.c); a candidate that fails is passed over silently, as the
+ * next 16-byte step may hold the real one. ---- */
 uint64_t plat_rsdp(void)
 {
 	uint64_t ebda = (uint64_t)*(volatile uint16_t *)phys(0x40e) << 4;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		for (uint64_t p = ebda; p < ebda + 1024; p += 16)
-			if (rsdp_valid(phys(p)))
+			if (!acpi_rsdp_problem(phys(p)))
 				return p;
 	for (uint64_t p = 0xe0000; p < 0x100000; p += 16)
-		if (rsdp_valid(phys(p)))
+		if (!acpi_rsdp_problem(phys(p)))
 			return p;
 	return 0;
 }

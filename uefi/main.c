@@ -12,16 +12,17 @@
 #include <efi.h>
 #pragma GCC diagnostic pop
 
+#include "acpi.h"
 #include "core.h"
 #include "cpu.h"
 #include "source.h"
 #include "uefi.h"
+#include "video.h"
 
 
 EFI_HANDLE image;
 static EFI_SYSTEM_TABLE *st;
 EFI_BOOT_SERVICES *bs;
-static int log_screen = 1, log_serial = 1; /* boot.json's logging switches */
 
 /* Set just before the first ExitBootServices call.  From then on the
  * firmware may be half torn down even if the call failed: the spec leaves
@@ -34,12 +35,6 @@ static int exit_attempted;
 static EFI_GET_MEMORY_MAP get_map;
 static EFI_EXIT_BOOT_SERVICES exit_bs;
 #define FW_POISON ((void *)0xdead00000000dead)
-
-void plat_log_targets(int screen, int serial)
-{
-	log_screen = screen;
-	log_serial = serial;
-}
 
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
@@ -69,11 +64,14 @@ static void conout_flush(void)
 	line_len = 0;
 }
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
-	if (log_serial)
-		serial_putc(c);
-	if (exit_attempted || !log_screen || !n_screens)
+	serial_putc(c);
+}
+
+void plat_screen_putc(char c)
+{
+	if (exit_attempted || !n_screens)
 		return;
 	line[line_len++] = (CHAR16)(uint8_t)c;
 	if (c == '\n' || line_len == sizeof line / sizeof line[0] - 1)
@@ -213,19 +211,34 @@ const char *plat_file_place(void)
 	return "at the root of the boot partition";
 }
 
-static unsigned low_bit(uint32_t m)
+/* ---- video: GOP.  The modes' facts go to the core (video.c), which
+ * picks; this sets the pick and describes the mode the screen is in. ---- */
+static void gop_masks(struct video_mode *m, uint32_t bpp, uint32_t r, uint32_t g, uint32_t b,
+		      uint32_t x)
 {
-	unsigned i = 0;
-	while (i < 32 && !(m & (1u << i)))
-		i++;
-	return i;
+	m->linear = 1;
+	m->bpp = bpp;
+	m->red_mask = r;
+	m->green_mask = g;
+	m->blue_mask = b;
+	m->reserved_mask = x;
 }
 
-static int mode_usable(EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi)
+static void gop_facts(uint32_t id, const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi,
+		      struct video_mode *m)
 {
-	return mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor ||
-	       mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor ||
-	       mi->PixelFormat == PixelBitMask;
+	const EFI_PIXEL_BITMASK *pb = &mi->PixelInformation;
+	memset(m, 0, sizeof *m);
+	m->id = id;
+	m->width = mi->HorizontalResolution;
+	m->height = mi->VerticalResolution;
+	if (mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor) /* bytes R, G, B, X */
+		gop_masks(m, 32, 0xff, 0xff00, 0xff0000, 0xff000000u);
+	else if (mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor) /* bytes B, G, R, X */
+		gop_masks(m, 32, 0xff0000, 0xff00, 0xff, 0xff000000u);
+	else if (mi->PixelFormat == PixelBitMask) /* the size follows from the masks */
+		gop_masks(m, 0, pb->RedMask, pb->GreenMask, pb->BlueMask, pb->ReservedMask);
+	/* else PixelBltOnly: no framebuffer to hand over (linear stays 0) */
 }
 
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
@@ -236,69 +249,51 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 		eb_log(EB_LOG_WARN, "elfboot: no GOP (status %s)\r\n", efi_status(s));
 		return EB_NOTFOUND;
 	}
-	uint32_t cur = gop->Mode->Mode, best = cur;
-	uint64_t best_area = ~0ull;
-	int found = 0;
-	if (min_w || min_h) {
-		for (uint32_t m = 0; m < gop->Mode->MaxMode; m++) {
-			EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
-			UINTN sz;
-			if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)))
-				continue;
-			uint64_t w = mi->HorizontalResolution, h = mi->VerticalResolution;
-			/* The smallest mode that meets the minimum. */
-			if (mode_usable(mi) && w >= min_w && h >= min_h && w * h < best_area) {
-				best = m;
-				best_area = w * h;
-				found = 1;
-			}
-		}
-		if (!found)
-			eb_log(EB_LOG_WARN, "elfboot: warning: no video mode of at least %lux%lu; keeping "
-				  "the current one\r\n", min_w, min_h);
-		else if (best != cur) {
-			s = uefi_call_wrapper(gop->SetMode, 2, gop, best);
-			if (EFI_ERROR(s))
-				eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u failed (status "
-					  "%s); keeping the current one\r\n", best, efi_status(s));
-		}
+	/* The list from pool memory: a static one would add 10 KiB of zeros
+	 * to BOOTX64.EFI (gnu-efi keeps .bss in the file). */
+	struct video_mode *gop_modes;
+	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData,
+			      VIDEO_MAX_MODES * sizeof *gop_modes, (void **)&gop_modes);
+	if (EFI_ERROR(s))
+		return eb_error("gop: no memory for the mode list (status %s)", efi_status(s));
+	uint32_t n = 0, cur = gop->Mode->Mode, current, pick;
+	for (uint32_t m = 0; m < gop->Mode->MaxMode && n < VIDEO_MAX_MODES; m++) {
+		EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
+		UINTN sz;
+		if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)) || !mi ||
+		    sz < sizeof *mi)
+			continue;
+		gop_facts(m, mi, &gop_modes[n++]);
 	}
+	for (current = 0; current < n && gop_modes[current].id != cur; current++)
+		;
+	struct video_mode want;
+	int found = video_pick(gop_modes, n, current, min_w, min_h, &pick) == EB_OK;
+	if (found)
+		want = gop_modes[pick];
+	uefi_call_wrapper(bs->FreePool, 1, gop_modes);
+	if (!found)
+		return EB_NOTFOUND;
+	if (pick != current) {
+		s = uefi_call_wrapper(gop->SetMode, 2, gop, (uint32_t)want.id);
+		if (EFI_ERROR(s))
+			eb_log(EB_LOG_WARN, "elfboot: warning: setting video mode %u (%ux%u) failed "
+			       "(status %s); keeping the current one\r\n", (uint32_t)want.id,
+			       want.width, want.height, efi_status(s));
+	}
+	/* Described from what the firmware says now, whichever mode that is. */
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi = gop->Mode->Info;
-	if (!mi || !mode_usable(mi) || !gop->Mode->FrameBufferBase) {
-		eb_log(EB_LOG_WARN, "elfboot: current video mode has no linear framebuffer\r\n");
-		return EB_NOTFOUND;
-	}
-	memset(out, 0, sizeof *out);
-	out->phys = gop->Mode->FrameBufferBase;
-	out->width = mi->HorizontalResolution;
-	out->height = mi->VerticalResolution;
-	out->stride = mi->PixelsPerScanLine;
-	out->bytes_per_pixel = 4;
-	if (mi->PixelFormat == PixelRedGreenBlueReserved8BitPerColor)
-		out->format = ELFBOOT_PIXEL_RGB;
-	else if (mi->PixelFormat == PixelBlueGreenRedReserved8BitPerColor)
-		out->format = ELFBOOT_PIXEL_BGR;
-	else {
-		EFI_PIXEL_BITMASK *b = &mi->PixelInformation;
-		uint32_t all = b->RedMask | b->GreenMask | b->BlueMask | b->ReservedMask;
-		unsigned top = 32;
-		while (top && !(all & (1u << (top - 1))))
-			top--;
-		out->format = ELFBOOT_PIXEL_UNKNOWN;
-		out->red_pos = (uint8_t)low_bit(b->RedMask);
-		out->green_pos = (uint8_t)low_bit(b->GreenMask);
-		out->blue_pos = (uint8_t)low_bit(b->BlueMask);
-		out->bytes_per_pixel = (top + 7) / 8;
-		if (!out->bytes_per_pixel)
-			return EB_NOTFOUND;
-	}
-	out->byte_len = out->stride * out->height * out->bytes_per_pixel;
-	if (gop->Mode->FrameBufferSize && gop->Mode->FrameBufferSize < out->byte_len) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: GOP framebuffer size %lu < stride*height; not "
-			  "using it\r\n", (uint64_t)gop->Mode->FrameBufferSize);
-		return EB_NOTFOUND;
-	}
-	return EB_OK;
+	if (!mi)
+		return eb_error("gop: no information on the current mode %u", gop->Mode->Mode);
+	struct video_mode now;
+	gop_facts(gop->Mode->Mode, mi, &now);
+	uint64_t bpp = video_bytes_per_pixel(&now);
+	if (!now.linear || !bpp)
+		return eb_error("gop: current mode %u (%ux%u) has no linear framebuffer",
+				gop->Mode->Mode, now.width, now.height);
+	return video_framebuffer(&now, gop->Mode->FrameBufferBase,
+				 (uint64_t)mi->PixelsPerScanLine * bpp, gop->Mode->FrameBufferSize,
+				 out);
 }
 
 static int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
@@ -316,12 +311,18 @@ uint64_t plat_rsdp(void)
 		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
 			v1 = (uint64_t)(uintptr_t)t->VendorTable;
 	}
-	uint64_t r = v2 ? v2 : v1;
-	if (r && memcmp((const void *)(uintptr_t)r, "RSD PTR ", 8) != 0) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx has a bad signature; ignoring it\r\n", r);
-		return 0;
+	/* The ACPI 2.0 entry first; a damaged one falls back to 1.0. */
+	uint64_t cand[2] = { v2, v1 };
+	for (int i = 0; i < 2; i++) {
+		if (!cand[i])
+			continue;
+		const char *why = acpi_rsdp_problem((const void *)(uintptr_t)cand[i]);
+		if (!why)
+			return cand[i];
+		eb_log(EB_LOG_WARN, "elfboot: warning: RSDP at 0x%lx (ACPI %s table entry): %s; "
+		       "ignoring it\r\n", cand[i], i ? "1.0" : "2.0", why);
 	}
-	return r;
+	return 0;
 }
 
 uint64_t plat_alloc_limit(void)

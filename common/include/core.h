@@ -52,6 +52,12 @@ static inline int eb_canonical(uint64_t va)
 	return va < 0x0000800000000000ull || va >= 0xffff800000000000ull;
 }
 
+/* ---- console.c: the core's output, to the front end's raw writers ---- */
+void eb_putc(char c);
+/* boot.json's frame_buffer_logging and serial_logging (both on until it
+ * is read); errors switch both back on before printing. */
+void eb_log_targets(int screen, int serial);
+
 /* ---- crc32.c ---- */
 uint32_t eb_crc32(const void *data, uint64_t n);
 

@@ -57,11 +57,11 @@ struct plat_file {
 	uint64_t size; /* bytes */
 };
 
-/* The front end's console: screen (while the firmware allows) and COM1. */
-void plat_putc(char c);
-/* Which of the two plat_putc writes to (boot.json's frame_buffer_logging
- * and serial_logging); errors switch both back on before printing. */
-void plat_log_targets(int screen, int serial);
+/* The front end's raw console writers: the screen (while the firmware
+ * allows; it may keep or drop text it cannot show) and the serial port.
+ * Which of them a character goes to is the core's choice (console.c). */
+void plat_screen_putc(char c);
+void plat_serial_putc(char c);
 
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);
@@ -70,9 +70,12 @@ int plat_read_file(const char *name, struct plat_file *out);
  * boot partition", "on TFTP server 10.0.2.2". */
 const char *plat_file_place(void);
 
-/* Sets a video mode at least min_w x min_h (0 = any; the front end picks
- * the largest it can).  EB_OK and *out filled, or EB_NOTFOUND when there
- * is no usable linear framebuffer (the kernel then boots without one). */
+/* Sets the video mode the core's policy picks for a minimum of min_w x
+ * min_h (0 = none; video_pick in video.h) and describes its framebuffer
+ * (video_framebuffer).  EB_OK and *out filled; EB_NOTFOUND when there is
+ * no usable linear framebuffer; EB_ERR with the reason when the chosen
+ * mode could not be set or described.  Either way the kernel then boots
+ * without a framebuffer. */
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out);
 
 /* Physical address of the ACPI RSDP, 0 if none was found. */
@@ -95,7 +98,7 @@ int plat_reserve(uint64_t bytes, uint64_t *addr);
 
 /* Leaves the firmware for good and fills map[0..*count) (capacity `cap`)
  * with the final memory map; *fw tells whose fw_type codes these are.
- * After this, only plat_putc (serial) and plat_halt may be called. */
+ * After this, only plat_serial_putc and plat_halt may be called. */
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw);
 

@@ -21,7 +21,8 @@ __asm__(".pushsection .text\n"
 	"  jmp kmain\n"
 	".popsection\n");
 
-void plat_putc(char c)
+/* The core's console (common/fmt.c prints through it): COM1 here. */
+void eb_putc(char c)
 {
 	for (int i = 0; i < 1000000 && !(inb(0x3fd) & 0x20); i++)
 		;
@@ -32,8 +33,8 @@ void kputs(const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\n')
-			plat_putc('\r');
-		plat_putc(*s);
+			eb_putc('\r');
+		eb_putc(*s);
 	}
 }
 

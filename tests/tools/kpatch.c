@@ -13,15 +13,14 @@
 
 #include "core.h"
 
-void plat_putc(char c)
+void plat_serial_putc(char c)
 {
 	fputc(c, stderr);
 }
 
-void plat_log_targets(int screen, int serial)
+void plat_screen_putc(char c)
 {
-	(void)screen;
-	(void)serial;
+	(void)c; /* the same text already went to stderr */
 }
 
 int main(int argc, char **argv)

@@ -24,6 +24,16 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 	return EB_OK;
 }
 
+int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
+{
+	uint64_t count = (bytes + 511) / 512;
+	if (lba > SECTORS || count > SECTORS - lba)
+		return eb_error("disk: reading %lu bytes at LBA %lu failed", (unsigned long)bytes,
+				(unsigned long)lba);
+	memcpy(dst, disk + lba * 512, bytes);
+	return EB_OK;
+}
+
 uint64_t disk_sectors(void)
 {
 	return reported_sectors;
