@@ -15,7 +15,7 @@ GNUEFI_INC ?= /usr/include/efi
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
               common/crc32.c common/source.c common/console.c common/acpi.c \
-              common/video.c
+              common/video.c common/dhcp.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -5,6 +5,8 @@ set -e
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
+# Network boot tests: the NIC option ROMs (iPXE), a DHCP + TFTP server, ip netns.
+pkgs="$pkgs ipxe-qemu dnsmasq-base iproute2"
 # `make bench` also compares against GRUB 2.
 [ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
 for p in $pkgs; do

@@ -7,6 +7,7 @@
  * the boot file come from the DHCP packet the ROM cached.
  */
 #include "core.h"
+#include "dhcp.h"
 #include "source.h"
 #include "stage2.h"
 
@@ -97,10 +98,12 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 		memcpy(&api_entry, v + 0x0a, 4); /* RMEntry */
 		api_bang = 0;
 	}
-	/* The DHCP ACK the ROM booted from: siaddr is the TFTP server, giaddr
-	 * the relay, file the NBP's name.  A proxyDHCP / boot-server reply, when
-	 * there is one, names the server instead. */
-	for (uint16_t type = 3; type >= 2; type--) {
+	/* The packets the ROM booted from name the server and the NBP (whose
+	 * directory holds our other files): a proxyDHCP / boot-server reply
+	 * when there is one, else the DHCP ACK. */
+	int found = 0;
+	eb_error("the ROM kept no DHCP packet");
+	for (uint16_t type = 3; type >= 2 && !found; type--) {
 		uint8_t *c = bios_scratch;
 		memset(c, 0, 16);
 		memcpy(c + 2, &type, 2); /* PacketType */
@@ -110,29 +113,26 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 		memcpy(&size, c + 4, 2);
 		memcpy(&off, c + 6, 2);
 		memcpy(&seg, c + 8, 2);
-		if (st || size < 236 || (!off && !seg))
+		if (st || (!off && !seg))
 			continue;
-		const uint8_t *pkt = low((uint32_t)seg << 16 | off);
-		if (!pkt[20] && !pkt[21] && !pkt[22] && !pkt[23])
-			continue; /* no siaddr: not the packet naming the server */
-		memcpy(server_ip, pkt + 20, 4);
-		memcpy(gateway_ip, pkt + 24, 4);
-		unsigned n = 0;
-		while (n < 127 && pkt[108 + n])
-			n++;
-		unsigned slash = 0;
-		for (unsigned i = 0; i < n; i++)
-			if (pkt[108 + i] == '/')
-				slash = i + 1;
-		memcpy(dir, pkt + 108, slash);
-		dir[slash] = 0;
-		break;
+		struct dhcp_boot db;
+		if (dhcp_boot_parse(low((uint32_t)seg << 16 | off), size < 1472 ? size : 1472, &db))
+			continue;
+		memcpy(server_ip, db.server, 4);
+		memcpy(dir, db.dir, sizeof dir);
+		/* giaddr: the relay agent, the PXE API's "gateway" for TFTP */
+		if (size >= 28)
+			memcpy(gateway_ip, (const uint8_t *)low((uint32_t)seg << 16 | off) + 24, 4);
+		found = 1;
+	}
+	if (!found) {
+		char why[160]; /* eb_error writes where eb_last_error points */
+		eb_snprintf(why, sizeof why, "%s", eb_last_error());
+		return eb_error("network: the PXE ROM's cached DHCP packets name no TFTP server (%s)",
+				why);
 	}
 	eb_snprintf(server_str, sizeof server_str, "%u.%u.%u.%u", server_ip[0], server_ip[1],
 		    server_ip[2], server_ip[3]);
-	if (!server_ip[0] && !server_ip[1] && !server_ip[2] && !server_ip[3])
-		return eb_error("network: the PXE ROM's cached DHCP packets name no TFTP server "
-				"(siaddr 0.0.0.0)");
 	eb_log(EB_LOG_INFO, "elfboot: network boot: TFTP server %s, directory '%s', %s API\r\n",
 	       server_str, dir, api_bang ? "!PXE" : "PXENV+");
 	return EB_OK;

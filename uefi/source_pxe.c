@@ -12,6 +12,7 @@
 #pragma GCC diagnostic pop
 
 #include "core.h"
+#include "dhcp.h"
 #include "source.h"
 #include "uefi.h"
 
@@ -24,11 +25,6 @@ static EFI_PXE_BASE_CODE_PROTOCOL *pxe;
 static EFI_IP_ADDRESS server;
 static char server_str[16], place[40];
 static char dir[128]; /* directory of the boot file, with its '/' */
-
-static int ip_set(const UINT8 *a)
-{
-	return a[0] | a[1] | a[2] | a[3];
-}
 
 static int full_path(const char *name, UINT8 *out, size_t cap)
 {
@@ -158,27 +154,27 @@ int source_pxe_open(const struct file_source **out)
 				m->Started ? "on IPv6 (only IPv4 TFTP is supported)" : "stopped");
 	/* The packet that named the boot server: a PXE boot-server reply, a
 	 * proxyDHCP offer, else the DHCP ACK itself. */
-	const EFI_PXE_BASE_CODE_DHCPV4_PACKET *p = NULL;
-	if (m->PxeReplyReceived && ip_set(m->PxeReply.Dhcpv4.BootpSiAddr))
-		p = &m->PxeReply.Dhcpv4;
-	else if (m->ProxyOfferReceived && ip_set(m->ProxyOffer.Dhcpv4.BootpSiAddr))
-		p = &m->ProxyOffer.Dhcpv4;
-	else if (m->DhcpAckReceived)
-		p = &m->DhcpAck.Dhcpv4;
-	if (!p)
-		return eb_error("network: the PXE base code holds no DHCP answer naming a TFTP server");
+	const EFI_PXE_BASE_CODE_PACKET *pk[3] = {
+		m->PxeReplyReceived ? &m->PxeReply : NULL,
+		m->ProxyOfferReceived ? &m->ProxyOffer : NULL,
+		m->DhcpAckReceived ? &m->DhcpAck : NULL,
+	};
+	struct dhcp_boot db;
+	int found = 0;
+	eb_error("no DHCP packet kept");
+	for (int i = 0; i < 3 && !found; i++)
+		found = pk[i] && dhcp_boot_parse(pk[i]->Raw, sizeof pk[i]->Raw, &db) == EB_OK;
+	if (!found) {
+		char why[160]; /* eb_error writes where eb_last_error points */
+		eb_snprintf(why, sizeof why, "%s", eb_last_error());
+		return eb_error("network: the PXE base code holds no DHCP answer naming a TFTP "
+				"server (%s)", why);
+	}
 	memset(&server, 0, sizeof server);
-	memcpy(server.v4.Addr, p->BootpSiAddr, 4);
-	eb_snprintf(server_str, sizeof server_str, "%u.%u.%u.%u", p->BootpSiAddr[0],
-		    p->BootpSiAddr[1], p->BootpSiAddr[2], p->BootpSiAddr[3]);
-	if (!ip_set(p->BootpSiAddr))
-		return eb_error("network: the DHCP answer names no TFTP server (siaddr 0.0.0.0)");
-	unsigned slash = 0;
-	for (unsigned i = 0; i < 127 && p->BootpBootFile[i]; i++)
-		if (p->BootpBootFile[i] == '/')
-			slash = i + 1;
-	memcpy(dir, p->BootpBootFile, slash);
-	dir[slash] = 0;
+	memcpy(server.v4.Addr, db.server, 4);
+	memcpy(dir, db.dir, sizeof dir);
+	eb_snprintf(server_str, sizeof server_str, "%u.%u.%u.%u", db.server[0], db.server[1],
+		    db.server[2], db.server[3]);
 	eb_snprintf(place, sizeof place, "on TFTP server %s", server_str);
 	/* source_load() starts its lines with the medium: name the server */
 	eb_snprintf(medium, sizeof medium, "network: TFTP server %s", server_str);
