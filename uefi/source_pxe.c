@@ -55,6 +55,8 @@ static int has_word(const CHAR8 *s, const char *w)
 
 static int tftp_not_found(EFI_STATUS s)
 {
+	if (s == EFI_NOT_FOUND) /* iPXE's base code: no error packet in Mode */
+		return 1;
 	if (s != EFI_TFTP_ERROR || !pxe->Mode->TftpErrorReceived)
 		return 0;
 	const EFI_PXE_BASE_CODE_TFTP_ERROR *e = &pxe->Mode->TftpError;
@@ -86,23 +88,113 @@ static int why(EFI_STATUS s, const char *what, const char *name, uint64_t bytes)
 			name, server_str, efi_status(s));
 }
 
+/* iPXE's EFI base code (QEMU's NIC option ROMs) does TFTP_READ_FILE only:
+ * no GET_FILE_SIZE, and it reports neither the length it wrote nor a file
+ * shorter than the buffer.  It does refuse a buffer smaller than the file
+ * at once (when the server's tsize comes).  So in that mode size() fetches
+ * the whole file into a buffer doubled until it fits, twice (first into
+ * zeros, then into 0xff bytes): the file ends after the last byte that
+ * differs from the fill in either pass, exactly.  read() then copies it. */
+static int whole_file;
+static struct {
+	char name[64];
+	EFI_PHYSICAL_ADDRESS addr;
+	UINTN pages;
+	uint64_t len;
+} stash;
+
+static void stash_free(void)
+{
+	if (stash.pages)
+		uefi_call_wrapper(bs->FreePages, 2, stash.addr, stash.pages);
+	stash.pages = 0;
+	stash.name[0] = 0;
+}
+
+static EFI_STATUS fetch(UINT8 *path, void *buf, uint64_t cap)
+{
+	UINT64 size = cap;
+	UINTN block = TFTP_BLOCK;
+	return uefi_call_wrapper(pxe->Mtftp, 10, pxe, EFI_PXE_BASE_CODE_TFTP_READ_FILE, buf, FALSE,
+				 &size, &block, &server, path, NULL, FALSE);
+}
+
+static uint64_t last_unlike(const uint8_t *b, uint64_t n, uint8_t fill)
+{
+	while (n && b[n - 1] == fill)
+		n--;
+	return n;
+}
+
+static int whole_size(const char *name, UINT8 *path, uint64_t *bytes)
+{
+	stash_free();
+	for (uint64_t cap = 64 * 1024;; cap *= 2) {
+		if (cap > (1ull << 40))
+			return eb_error("network: '%s%s' on TFTP server %s did not fit in 1 TiB", dir, name,
+					server_str);
+		EFI_PHYSICAL_ADDRESS a = 0;
+		UINTN pages = cap / EB_PAGE;
+		EFI_STATUS s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+						 pages, &a);
+		if (EFI_ERROR(s))
+			return eb_error("network: no memory for '%s%s' from TFTP server %s: it is more "
+					"than %lu bytes (status %s)", dir, name, server_str, cap / 2,
+					efi_status(s));
+		uint8_t *buf = (uint8_t *)(uintptr_t)a;
+		memset(buf, 0, cap);
+		s = fetch(path, buf, cap);
+		if (s == EFI_BUFFER_TOO_SMALL) {
+			uefi_call_wrapper(bs->FreePages, 2, a, pages);
+			continue;
+		}
+		uint64_t len = 0;
+		if (!EFI_ERROR(s)) {
+			len = last_unlike(buf, cap, 0);
+			memset(buf, 0xff, cap);
+			s = fetch(path, buf, cap);
+			uint64_t l2 = last_unlike(buf, cap, 0xff);
+			len = l2 > len ? l2 : len;
+		}
+		if (EFI_ERROR(s)) {
+			uefi_call_wrapper(bs->FreePages, 2, a, pages);
+			if (tftp_not_found(s))
+				return EB_NOTFOUND;
+			return why(s, "the transfer of", name, cap);
+		}
+		size_t n = strlen(name);
+		if (n < sizeof stash.name) {
+			memcpy(stash.name, name, n + 1);
+			stash.addr = a;
+			stash.pages = pages;
+			stash.len = len;
+		} else {
+			uefi_call_wrapper(bs->FreePages, 2, a, pages);
+		}
+		*bytes = len;
+		return EB_OK;
+	}
+}
+
 static int net_size(const char *name, uint64_t *bytes)
 {
 	UINT8 path[128];
 	if (full_path(name, path, sizeof path))
 		return EB_ERR;
+	if (whole_file)
+		return whole_size(name, path, bytes);
 	UINT64 size = 0;
 	UINTN block = TFTP_BLOCK;
 	EFI_STATUS s = uefi_call_wrapper(pxe->Mtftp, 10, pxe, EFI_PXE_BASE_CODE_TFTP_GET_FILE_SIZE,
 					 NULL, FALSE, &size, &block, &server, path, NULL, FALSE);
+	if (s == EFI_UNSUPPORTED) {
+		eb_log(EB_LOG_DEBUG, "elfboot: the PXE base code cannot size files (iPXE?): each "
+				     "file is fetched whole, twice\r\n");
+		whole_file = 1;
+		return whole_size(name, path, bytes);
+	}
 	if (tftp_not_found(s))
 		return EB_NOTFOUND;
-	/* iPXE's EFI base code (QEMU's NIC option ROMs) does TFTP_READ_FILE
-	 * only, and reports neither a file's size nor a short transfer. */
-	if (s == EFI_UNSUPPORTED)
-		return eb_error("network: the firmware's PXE base code cannot tell the size of '%s%s' "
-				"(Mtftp GET_FILE_SIZE unsupported: iPXE?); elfboot needs the firmware's "
-				"own network stack (edk2 PxeBcDxe)", dir, name);
 	if (EFI_ERROR(s))
 		return why(s, "the size of", name, 0);
 	*bytes = size;
@@ -114,6 +206,16 @@ static int net_read(const char *name, void *dst, uint64_t bytes)
 	UINT8 path[128];
 	if (full_path(name, path, sizeof path))
 		return EB_ERR;
+	if (whole_file && stash.pages && strcmp(stash.name, name) == 0) {
+		int ok = stash.len == bytes;
+		if (ok)
+			memcpy(dst, (const void *)(uintptr_t)stash.addr, bytes);
+		stash_free();
+		if (!ok)
+			return eb_error("network: '%s%s' is %lu bytes, not the %lu asked for", dir, name,
+					stash.len, bytes);
+		return EB_OK;
+	}
 	UINT64 size = bytes;
 	UINTN block = TFTP_BLOCK;
 	/* One call for the whole file: the firmware runs the transfer (block

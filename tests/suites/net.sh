@@ -1,8 +1,11 @@
 #!/bin/sh
 # net.sh BUILD - network boot tests on QEMU's user-mode network (its DHCP and
 # TFTP server) with the TFTP roots `elfboot netboot` writes: SeaBIOS through
-# the NIC's iPXE option ROM (e1000, virtio-net), OVMF through its own
-# network stack (virtio-net without option ROM: VirtioNetDxe + PxeBcDxe).
+# the NIC's iPXE option ROM (e1000, virtio-net); OVMF through its own
+# network stack (virtio-net without option ROM: VirtioNetDxe + PxeBcDxe)
+# and through the iPXE EFI driver of e1000's ROM (OVMF has no e1000 driver;
+# iPXE's PXE base code cannot size files: uefi/source_pxe.c's whole-file
+# mode).
 # Boots k_default and k_ramdisk with a 96 MiB ramdisk (70,000+ TFTP blocks:
 # the block number wraps), then the error cases: a missing kernel, a ramdisk
 # larger than memory.  Prints "PASS x" / "FAIL x"; logs in BUILD/logs/.
@@ -58,13 +61,12 @@ boot bios virtio 256M default virtio pass -
 boot bios e1000 512M ramdisk ramdisk96 pass "'ramdisk': 100663296 bytes in [0-9]{5,} blocks"
 boot uefi virtio-fw 256M default default pass 'network boot: TFTP server 10\.0\.2\.2'
 boot uefi virtio-fw 512M ramdisk ramdisk96 pass 'ramdisk of 100663296 bytes verified'
+boot uefi e1000 512M ramdisk ramdisk96-ipxe pass 'ramdisk of 100663296 bytes verified'
 
 # The kernel missing from the server: one line naming it and the server.
 root nokernel "$B/kernels/k_default" && rm -f "$B/net/nokernel/kernel-x86_64"
-for m in bios uefi; do
-	nic=e1000
-	[ "$m" = uefi ] && nic=virtio-fw
-	boot $m $nic 256M nokernel missing-kernel error \
+for mn in bios:e1000 uefi:virtio-fw uefi:e1000; do
+	boot ${mn%:*} ${mn#*:} 256M nokernel missing-kernel-${mn#*:} error \
 		"elfboot: error: kernel file 'kernel-x86_64' not found on TFTP server 10\.0\.2\.2"
 done
 # A ramdisk larger than the machine's memory: refused before the transfer.
