@@ -14,6 +14,7 @@
 #define PXENV_TFTP_OPEN 0x20
 #define PXENV_TFTP_CLOSE 0x21
 #define PXENV_TFTP_READ 0x22
+#define PXENV_TFTP_READ_FILE 0x23
 #define PXENV_TFTP_GET_FSIZE 0x25
 #define PXENV_GET_CACHED_INFO 0x71
 #define PXE_TFTP_NOT_FOUND 0x3b
@@ -170,10 +171,56 @@ static int pxe_size(const char *name, uint64_t *bytes)
 	return EB_OK;
 }
 
+/* The whole file in one call straight into dst (below 4 GiB: the call takes
+ * a 32-bit physical address); the ROM runs the transfer.  EB_NOTFOUND:
+ * the ROM does not offer the call (the caller then reads block by block). */
+static int read_file(const char *name, void *dst, uint64_t bytes)
+{
+	uint8_t *b = bios_scratch;
+	size_t dl = strlen(dir), nl = strlen(name);
+	if (dl + nl + 1 > 128)
+		return eb_error("network: path '%s%s' is longer than PXE's 127 bytes", dir, name);
+	memset(b, 0, 158);
+	memcpy(b + 2, dir, dl);
+	memcpy(b + 2 + dl, name, nl);
+	uint32_t size = (uint32_t)bytes, addr = (uint32_t)(uintptr_t)dst;
+	memcpy(b + 130, &size, 4);
+	memcpy(b + 134, &addr, 4);
+	memcpy(b + 138, server_ip, 4);
+	memcpy(b + 142, gateway_ip, 4);
+	uint16_t port = 69 << 8; /* network byte order */
+	memcpy(b + 152, &port, 2);
+	uint16_t st = pxe_call(PXENV_TFTP_READ_FILE, b);
+	if (st == 0x02 || st == 0x03) /* BAD_FUNC, UNSUPPORTED */
+		return EB_NOTFOUND;
+	uint32_t got;
+	memcpy(&got, b + 130, 4);
+	if (st == PXE_TFTP_NOT_FOUND)
+		return eb_error("network: '%s%s' not found on TFTP server %s", dir, name, server_str);
+	if (st)
+		return eb_error("network: transfer of '%s%s' from TFTP server %s failed after %u of "
+				"%lu bytes (PXE status 0x%x, %s)", dir, name, server_str, got, bytes, st,
+				status_name(st));
+	if (got != bytes)
+		return eb_error("network: transfer of '%s%s' from TFTP server %s cut short: %u of %lu "
+				"bytes", dir, name, server_str, got, bytes);
+	eb_log(EB_LOG_DEBUG, "elfboot: '%s%s': %lu bytes in one TFTP_READ_FILE\r\n", dir, name,
+	       bytes);
+	return EB_OK;
+}
+
 /* Blocks land in the low bounce buffer (the ROM takes segment:offset
  * addresses) and go up to dst 64 KiB at a time. */
 static int pxe_read(const char *name, void *dst, uint64_t bytes)
 {
+	if (bytes > 0xffffffffu || (uint64_t)(uintptr_t)dst + bytes > (1ull << 32))
+		return eb_error("network: '%s%s' (%lu bytes at 0x%lx) is not below 4 GiB", dir, name,
+				bytes, (uint64_t)(uintptr_t)dst);
+	if (eb_test_fault != EB_TEST_FAULT_TFTP_BLOCKS) {
+		int st = read_file(name, dst, bytes);
+		if (st != EB_NOTFOUND)
+			return st;
+	}
 	uint8_t *b = bios_scratch;
 	if (fill_name(b, name))
 		return EB_ERR;

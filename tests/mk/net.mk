@@ -15,3 +15,9 @@ $(B)/boot-net-debug.json:
 	@mkdir -p $(dir $@)
 	printf '{ "log_level": "Debug" }\n' > $@
 KERNEL_BINS += $(B)/boot-net-debug.json
+# The same, with stage2's fallback for PXE ROMs without TFTP_READ_FILE:
+# TFTP_OPEN / TFTP_READ block by block.
+$(B)/boot-net-blocks.json:
+	@mkdir -p $(dir $@)
+	printf '{ "log_level": "Debug", "_test_fault": "tftp-blocks" }\n' > $@
+KERNEL_BINS += $(B)/boot-net-blocks.json
