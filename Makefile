@@ -116,10 +116,10 @@ include tests/tests.mk
 # binaries where it looks for them (share/elfboot/), the kernel header in
 # include/.
 PREFIX ?= /usr/local
-install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin
+install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/pxe.bin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/elfboot $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(B)/elfboot $(DESTDIR)$(PREFIX)/bin/elfboot
-	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin \
+	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/pxe.bin \
 	  $(DESTDIR)$(PREFIX)/share/elfboot/
 	install -m 644 common/include/elfboot.h $(DESTDIR)$(PREFIX)/include/elfboot.h
 
