@@ -138,6 +138,46 @@ static int file_size(const char *path, const char *what, uint64_t *size)
 	return 0;
 }
 
+/* The checks `image` and `netboot` run before writing anything: the kernel
+ * as the loader checks it, its whole load on a simulated machine (with the
+ * ramdisk's size), and boot.json.  *ksize: the kernel's size.  0 or 1
+ * (the error printed). */
+int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, int unchecked,
+		 uint64_t *ksize)
+{
+	uint8_t *k = read_file(kernel, ksize);
+	if (!k)
+		return 1;
+	struct elf_image img;
+	struct eb_config cfg;
+	if (!unchecked && kernel_check(k, *ksize, &img, &cfg)) {
+		free(k);
+		return tool_error("%s: %s", kernel, eb_last_error());
+	}
+	/* The whole load too, on a simulated machine: what only loading finds
+	 * (clashing mappings, too little RAM) is refused here as well. */
+	static struct sim_result sim;
+	if (!unchecked && sim_check(kernel, k, *ksize, rsize, &sim)) {
+		free(k);
+		return 1;
+	}
+	free(k);
+	if (config_file && !unchecked) {
+		/* The loader would warn and use defaults; the tool refuses, since
+		 * the user is right here to fix it. */
+		uint64_t jsize;
+		uint8_t *json = read_file(config_file, &jsize);
+		if (!json)
+			return 1;
+		struct eb_bootcfg bc;
+		int bad = bootcfg_parse((const char *)json, jsize, &bc);
+		free(json);
+		if (bad)
+			return tool_error("%s: %s", config_file, eb_last_error());
+	}
+	return 0;
+}
+
 int image_build(const struct image_opts *o)
 {
 	uint64_t ksize, rsize = 0, esize;
@@ -158,36 +198,8 @@ int image_build(const struct image_opts *o)
 		return 1;
 	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", &rsize))
 		return 1;
-	uint8_t *k = read_file(o->kernel, &ksize);
-	if (!k)
+	if (inputs_check(o->kernel, o->config_file, rsize, o->unchecked, &ksize))
 		return 1;
-	struct elf_image img;
-	struct eb_config cfg;
-	if (!o->unchecked && kernel_check(k, ksize, &img, &cfg)) {
-		free(k);
-		return tool_error("%s: %s", o->kernel, eb_last_error());
-	}
-	/* The whole load too, on a simulated machine: what only loading finds
-	 * (clashing mappings, too little RAM) is refused here as well. */
-	static struct sim_result sim;
-	if (!o->unchecked && sim_check(o->kernel, k, ksize, rsize, &sim)) {
-		free(k);
-		return 1;
-	}
-	free(k);
-	if (o->config_file && !o->unchecked) {
-		/* The loader would warn and use defaults; the tool refuses, since
-		 * the user is right here to fix it. */
-		uint64_t jsize;
-		uint8_t *json = read_file(o->config_file, &jsize);
-		if (!json)
-			return 1;
-		struct eb_bootcfg bc;
-		int bad = bootcfg_parse((const char *)json, jsize, &bc);
-		free(json);
-		if (bad)
-			return tool_error("%s: %s", o->config_file, eb_last_error());
-	}
 	esize = 0;
 	if (o->uefi && file_size(efi, "UEFI loader", &esize))
 		return 1;

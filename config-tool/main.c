@@ -452,28 +452,35 @@ static int cmd_image(int argc, char **argv)
 	return image_build(&o);
 }
 
+/* The value of option argv[*i] (advancing *i): "-o --x K" is a forgotten
+ * value, not a file named --x.  0, or 1 with the error printed. */
+static int opt_value(const char *cmd, int argc, char **argv, int *i, const char **dst)
+{
+	const char *a = argv[*i];
+	if (*i + 1 >= argc)
+		return tool_error("%s: %s needs an argument", cmd, a);
+	const char *v = argv[++*i];
+	if ((v[0] == '-' && v[1]) || !*v)
+		return tool_error("%s: %s needs a value, got '%s'", cmd, a, v);
+	*dst = v;
+	return 0;
+}
+
 static int cmd_netboot(int argc, char **argv)
 {
 	struct netboot_opts o = { 0 };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--unchecked"))
+		const char **dst = !strcmp(a, "-o")		 ? &o.out
+				   : !strcmp(a, "--ramdisk")	 ? &o.ramdisk
+				   : !strcmp(a, "--config-file") ? &o.config_file
+				   : !strcmp(a, "--loader-dir")	 ? &o.loader_dir
+								 : NULL;
+		if (dst) {
+			if (opt_value("netboot", argc, argv, &i, dst))
+				return 1;
+		} else if (!strcmp(a, "--unchecked")) {
 			o.unchecked = 1;
-		else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
-			 !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file")) {
-			if (i + 1 >= argc)
-				return tool_error("netboot: %s needs an argument", a);
-			const char *v = argv[++i];
-			if ((v[0] == '-' && v[1]) || !*v)
-				return tool_error("netboot: %s needs a value, got '%s'", a, v);
-			if (!strcmp(a, "-o"))
-				o.out = v;
-			else if (!strcmp(a, "--ramdisk"))
-				o.ramdisk = v;
-			else if (!strcmp(a, "--config-file"))
-				o.config_file = v;
-			else
-				o.loader_dir = v;
 		} else if (a[0] == '-' && a[1]) {
 			return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
 		} else if (o.kernel) {

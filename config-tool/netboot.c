@@ -16,7 +16,6 @@
 
 #include "core.h"
 #include "layout.h"
-#include "sim.h"
 #include "tool.h"
 
 static char tmp_path[4200];
@@ -90,40 +89,14 @@ int netboot_build(const struct netboot_opts *o)
 	atexit(cleanup_tmp);
 
 	uint64_t ksize, rsize = 0;
-	uint8_t *k = read_file(o->kernel, &ksize);
-	if (!k)
-		return 1;
-	struct elf_image img;
-	struct eb_config cfg;
-	if (!o->unchecked && kernel_check(k, ksize, &img, &cfg)) {
-		free(k);
-		return tool_error("%s: %s", o->kernel, eb_last_error());
-	}
 	if (o->ramdisk) {
 		struct stat st;
-		if (stat(o->ramdisk, &st) || !S_ISREG(st.st_mode)) {
-			free(k);
+		if (stat(o->ramdisk, &st) || !S_ISREG(st.st_mode))
 			return tool_error("ramdisk '%s' is not a regular file", o->ramdisk);
-		}
 		rsize = (uint64_t)st.st_size;
 	}
-	static struct sim_result sim;
-	if (!o->unchecked && sim_check(o->kernel, k, ksize, rsize, &sim)) {
-		free(k);
+	if (inputs_check(o->kernel, o->config_file, rsize, o->unchecked, &ksize))
 		return 1;
-	}
-	free(k);
-	if (o->config_file && !o->unchecked) {
-		uint64_t jsize;
-		uint8_t *json = read_file(o->config_file, &jsize);
-		if (!json)
-			return 1;
-		struct eb_bootcfg bc;
-		int bad = bootcfg_parse((const char *)json, jsize, &bc);
-		free(json);
-		if (bad)
-			return tool_error("%s: %s", o->config_file, eb_last_error());
-	}
 	/* The NBP: the 1 KiB PXE stage, then stage2, which so lands at 0x8000
 	 * when the PXE ROM loads the whole file at 0x7c00. */
 	uint64_t psize, s2size;

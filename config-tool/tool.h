@@ -55,6 +55,10 @@ struct image_opts {
 	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */
 };
 int image_build(const struct image_opts *o);
+/* The kernel, its simulated load (with a ramdisk of rsize bytes) and
+ * boot.json checked as `image` checks them; 0, or 1 with the error printed. */
+int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, int unchecked,
+		 uint64_t *ksize);
 
 /* netboot.c */
 struct netboot_opts {

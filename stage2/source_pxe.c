@@ -197,9 +197,11 @@ static int read_file(const char *name, void *dst, uint64_t bytes)
 	memcpy(&got, b + 130, 4);
 	if (st == PXE_TFTP_NOT_FOUND)
 		return eb_error("network: '%s%s' not found on TFTP server %s", dir, name, server_str);
+	/* (BufferSize is no progress count on failure: iPXE sets it to the
+	 * server's tsize as soon as that arrives) */
 	if (st)
-		return eb_error("network: transfer of '%s%s' from TFTP server %s failed after %u of "
-				"%lu bytes (PXE status 0x%x, %s)", dir, name, server_str, got, bytes, st,
+		return eb_error("network: transfer of '%s%s' (%lu bytes) from TFTP server %s failed "
+				"(PXE status 0x%x, %s)", dir, name, bytes, server_str, st,
 				status_name(st));
 	if (got != bytes)
 		return eb_error("network: transfer of '%s%s' from TFTP server %s cut short: %u of %lu "
