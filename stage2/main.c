@@ -473,14 +473,18 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 	return EB_NOTFOUND; /* nothing else allocates: the core takes free E820 memory */
 }
 
-int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
-		    enum firmware_kind *fw)
-{
-	return plat_exit_firmware(map, cap, count, fw); /* leaving the BIOS is a no-op */
-}
-
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
+{
+	/* Leaving the BIOS is a no-op, but a NIC the PXE ROM left running
+	 * would go on receiving (DMA, interrupts) under the kernel. */
+	if (boot_medium == PXE_HANDOFF_MAGIC)
+		source_pxe_shutdown();
+	return plat_memory_map(map, cap, count, fw);
+}
+
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw)
 {
 	if (bios_map_n > cap)
 		return eb_error("e820: %u entries, room for %u", bios_map_n, cap);

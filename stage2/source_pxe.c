@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * source_pxe.c - files from the network on BIOS: the PXE ROM's TFTP calls
- * (TFTP_GET_FSIZE, then TFTP_OPEN / TFTP_READ / TFTP_CLOSE), reached by far
- * calls through the real-mode thunk.  Expects the PXENV+ and !PXE pointers the
- * PXE stage (stage1/pxe.asm) handed over; the server and the directory of
- * the boot file come from the DHCP packet the ROM cached.
+ * (TFTP_GET_FSIZE, then TFTP_READ_FILE, or TFTP_OPEN / TFTP_READ /
+ * TFTP_CLOSE block by block), reached by far calls through the real-mode
+ * thunk.  Expects the PXENV+ and !PXE pointers the PXE stage (stage1/pxe.asm)
+ * handed over; the server and the directory of the boot file come from the
+ * DHCP packet the ROM cached.
  */
 #include "core.h"
 #include "dhcp.h"
@@ -17,6 +18,7 @@
 #define PXENV_TFTP_READ_FILE 0x23
 #define PXENV_TFTP_GET_FSIZE 0x25
 #define PXENV_GET_CACHED_INFO 0x71
+#define PXENV_UNDI_SHUTDOWN 0x05
 #define PXE_TFTP_NOT_FOUND 0x3b
 #define PXE_PACKET_SIZE 1432 /* largest block that fits a 1500-byte frame */
 
@@ -69,6 +71,7 @@ static const char *status_name(uint16_t s)
 {
 	switch (s) {
 	case 0x01: return "failure";
+	case 0x06: return "out of resources (file longer than when sized?)";
 	case 0x10: return "ARP timeout";
 	case 0x32: return "cannot ARP the server";
 	case 0x33: return "open timeout";
@@ -172,8 +175,16 @@ static int pxe_size(const char *name, uint64_t *bytes)
 }
 
 /* The whole file in one call straight into dst (below 4 GiB: the call takes
- * a 32-bit physical address); the ROM runs the transfer.  EB_NOTFOUND:
- * the ROM does not offer the call (the caller then reads block by block). */
+ * a 32-bit physical address); the ROM runs the transfer.  EB_NOTFOUND: the
+ * ROM does not offer the call, or cannot prove the file came whole; the
+ * caller then reads it block by block, counting every byte.
+ * The proof: iPXE reports the server's tsize as the length read, even when
+ * the server's data ended early (a file cut while it was sent), so the
+ * file's last byte is preset to TAIL_MARK: still TAIL_MARK afterwards means
+ * a short transfer, or a file that really ends in that byte (1 in 256 for
+ * random data; kernels tend to end in 0x00): both are settled by reading
+ * again block by block. */
+#define TAIL_MARK 0xa5
 static int read_file(const char *name, void *dst, uint64_t bytes)
 {
 	uint8_t *b = bios_scratch;
@@ -190,6 +201,8 @@ static int read_file(const char *name, void *dst, uint64_t bytes)
 	memcpy(b + 142, gateway_ip, 4);
 	uint16_t port = 69 << 8; /* network byte order */
 	memcpy(b + 152, &port, 2);
+	volatile uint8_t *tail = (volatile uint8_t *)dst + bytes - 1;
+	*tail = TAIL_MARK;
 	uint16_t st = pxe_call(PXENV_TFTP_READ_FILE, b);
 	if (st == 0x02 || st == 0x03) /* BAD_FUNC, UNSUPPORTED */
 		return EB_NOTFOUND;
@@ -206,6 +219,11 @@ static int read_file(const char *name, void *dst, uint64_t bytes)
 	if (got != bytes)
 		return eb_error("network: transfer of '%s%s' from TFTP server %s cut short: %u of %lu "
 				"bytes", dir, name, server_str, got, bytes);
+	if (*tail == TAIL_MARK) {
+		eb_log(EB_LOG_DEBUG, "elfboot: '%s%s': last byte not written (or 0x%x): reading it "
+				     "again block by block\r\n", dir, name, TAIL_MARK);
+		return EB_NOTFOUND;
+	}
 	eb_log(EB_LOG_DEBUG, "elfboot: '%s%s': %lu bytes in one TFTP_READ_FILE\r\n", dir, name,
 	       bytes);
 	return EB_OK;
@@ -312,4 +330,18 @@ int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **ou
 	eb_snprintf(medium, sizeof medium, "network: TFTP server %s", server_str);
 	*out = &pxe_source;
 	return EB_OK;
+}
+
+void source_pxe_shutdown(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	uint8_t *b = bios_scratch;
+	memset(b, 0, 2);
+	uint16_t st = pxe_call(PXENV_UNDI_SHUTDOWN, b);
+	if (st)
+		eb_log(EB_LOG_WARN, "elfboot: warning: network: the PXE ROM did not stop the NIC "
+				    "(PXE status 0x%x)\r\n", st);
 }

@@ -55,5 +55,8 @@ int source_disk_open(const struct file_source **out);
 int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **out);
 /* "on TFTP server 10.0.2.2", for the loader's "not found" line. */
 const char *source_pxe_place(void);
+/* Stops the NIC (PXENV_UNDI_SHUTDOWN) before the kernel runs; no PXE call
+ * works after it. */
+void source_pxe_shutdown(void);
 
 #endif
