@@ -71,6 +71,7 @@ static const char *status_name(uint16_t s)
 {
 	switch (s) {
 	case 0x01: return "failure";
+	case 0x03: return "unsupported, or an error packet from the server";
 	case 0x06: return "out of resources (file longer than when sized?)";
 	case 0x10: return "ARP timeout";
 	case 0x32: return "cannot ARP the server";
@@ -204,10 +205,12 @@ static int read_file(const char *name, void *dst, uint64_t bytes)
 	volatile uint8_t *tail = (volatile uint8_t *)dst + bytes - 1;
 	*tail = TAIL_MARK;
 	uint16_t st = pxe_call(PXENV_TFTP_READ_FILE, b);
-	if (st == 0x02 || st == 0x03) /* BAD_FUNC, UNSUPPORTED */
-		return EB_NOTFOUND;
 	uint32_t got;
 	memcpy(&got, b + 130, 4);
+	/* BAD_FUNC / UNSUPPORTED with nothing read: a ROM without the call.
+	 * (iPXE also says UNSUPPORTED for a TFTP error packet mid-transfer.) */
+	if ((st == 0x02 || st == 0x03) && got == 0)
+		return EB_NOTFOUND;
 	if (st == PXE_TFTP_NOT_FOUND)
 		return eb_error("network: '%s%s' not found on TFTP server %s", dir, name, server_str);
 	/* (BufferSize is no progress count on failure: iPXE sets it to the
