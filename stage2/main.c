@@ -3,9 +3,10 @@
  * main.c - the BIOS front end's platform hooks, running in long mode with
  * the first 4 GiB identity-mapped (entry.asm) and reaching the BIOS through
  * bios_int().  stage2_main() sets up the console, gathers the memory map
- * (E820, falling back to E801 and 88h), mounts the ESP's FAT, then calls
- * loader_main(), the loader the UEFI path uses too.  BIOS data is converted
- * to the core's types here, at the border.
+ * (E820, falling back to E801 and 88h), opens the file source (the ESP's
+ * FAT: source_disk.c), then calls loader_main(), the loader the UEFI path
+ * uses too.  BIOS data (E820, VBE mode info) is converted to the core's
+ * types here, at the border; the core decides (video.c, acpi.c).
  */
 #include "acpi.h"
 #include "core.h"

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * uefi/main.c - the UEFI front end (BOOTX64.EFI, gnu-efi).  Implements the
- * platform hooks of common/include/platform.h with boot services: files from
- * the volume this image was loaded from, GOP video, the RSDP from the
- * configuration table, and the exit from boot services, converting the EFI
- * memory map at the border.  efi_main() sets up the console and calls
- * loader_main(), which never returns.  EFI types stay inside this file.
+ * platform hooks of common/include/platform.h with boot services: files
+ * through the file source chosen at start (source_fs.c), GOP video facts
+ * for the core's policy (video.c), the RSDP from the configuration table,
+ * and the exit from boot services, converting the EFI memory map at the
+ * border.  efi_main() sets up the console and calls loader_main(), which
+ * never returns.  EFI types stay inside uefi/.
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
@@ -260,10 +261,11 @@ int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 	for (uint32_t m = 0; m < gop->Mode->MaxMode && n < VIDEO_MAX_MODES; m++) {
 		EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *mi;
 		UINTN sz;
-		if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)) || !mi ||
-		    sz < sizeof *mi)
+		if (EFI_ERROR(uefi_call_wrapper(gop->QueryMode, 4, gop, m, &sz, &mi)) || !mi)
 			continue;
-		gop_facts(m, mi, &gop_modes[n++]);
+		if (sz >= sizeof *mi) /* a shorter record lacks fields read below */
+			gop_facts(m, mi, &gop_modes[n++]);
+		uefi_call_wrapper(bs->FreePool, 1, mi); /* QueryMode allocated it for us */
 	}
 	for (current = 0; current < n && gop_modes[current].id != cur; current++)
 		;

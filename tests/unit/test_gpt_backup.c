@@ -3,7 +3,8 @@
  * test_gpt_backup.c - stage2's GPT reader (stage2/fat.c, built unchanged on
  * the host over an in-memory disk): the backup GPT is used when the primary
  * header or entry array is damaged, found through AlternateLBA or the last
- * sector, and a disk with both damaged gets one error naming both.
+ * sector, and a disk with both damaged gets one error naming both.  Also
+ * fat_read() filling exactly the file's bytes (source.h's contract).
  */
 #include "t.h"
 #include "../../stage2/fat.c"
@@ -134,8 +135,38 @@ static void backup_checked_like_primary(void)
 	T_ERR(fat_mount(), "ESP at LBA 40 ");
 }
 
+/* A file of 3000 bytes in two 2 KiB clusters: the read writes 3000 bytes
+ * into a buffer of exactly that size (ASan catches a write of the whole
+ * last cluster), with the right contents. */
+static void read_fills_exactly_the_file(void)
+{
+	memset(disk, 0, sizeof disk);
+	memset(&fs, 0, sizeof fs);
+	fs.type = 16;
+	fs.spc = 4;
+	fs.fat_lba = 100;
+	fs.fat_sectors = 1;
+	fs.data_lba = 120; /* cluster 2 at LBA 120, cluster 3 at 124 */
+	fs.clusters = 8;
+	fat_cache_first = ~0ull;
+	uint8_t *fat = disk + 100 * 512;
+	fat[4] = 3;                   /* cluster 2 -> 3 */
+	fat[6] = 0xff, fat[7] = 0xff; /* cluster 3: end of chain */
+	for (unsigned i = 0; i < 4096; i++)
+		disk[120 * 512 + i] = (uint8_t)(i * 13 + 1);
+	struct fat_file f = { 2, 3000 };
+	uint8_t *dst = malloc(3000);
+	T_OK(fat_read(&f, "kernel-x86_64", dst));
+	int same = 1;
+	for (unsigned i = 0; i < 3000; i++)
+		same &= dst[i] == (uint8_t)(i * 13 + 1);
+	T_CHECK(same);
+	free(dst);
+}
+
 int main(void)
 {
+	T_RUN(read_fills_exactly_the_file);
 	T_RUN(intact_uses_primary);
 	T_RUN(damaged_header_uses_last_sector);
 	T_RUN(damaged_entries_use_alternate_lba);
