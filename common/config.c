@@ -122,6 +122,12 @@ static int config_semantics(const struct eb_config *c)
 {
 	if (c->kernel_stack_size == 0)
 		return eb_error("config: kernel_stack_size is 0");
+	/* The stack top is the end rounded down to 16 and the hand-off pushes
+	 * a return address there: below 16 bytes the top is the stack's first
+	 * byte and that push lands in the guard page (found by fuzz_load). */
+	if (c->kernel_stack_size < 16)
+		return eb_error("config: kernel_stack_size %lu is below 16 bytes: no room for the "
+				"entry's return address above the guard page", c->kernel_stack_size);
 	if (c->kernel_stack_size > (1ull << 40))
 		return eb_error("config: kernel_stack_size 0x%lx is larger than 1 TiB",
 				c->kernel_stack_size);

@@ -157,12 +157,17 @@ int sim_load(const uint8_t *kernel, uint64_t size, const struct sim_opts *o,
 				ram_size = ~0ull;
 		}
 	}
-	/* Low RAM alone if it holds everything, else low RAM plus high RAM
-	 * holding the files; 32 TiB of high RAM at most. */
+	/* Low RAM alone if it holds everything, else low RAM plus high RAM of
+	 * the whole size, holding the files; 32 TiB of high RAM at most.  Low
+	 * RAM is there for every load, as on a real machine: the hand-off page
+	 * must be identity-mapped where the kernel's mappings leave room, and
+	 * with all RAM at 32 TiB a physical-memory mapping covers it (found by
+	 * fuzz_load: a 2 GiB stack plus physical_memory "would fail"). */
+	int have_low = reserve(&low, NULL, 0) == 0;
 	uint64_t lo_size = ram_size, hi_size = 0;
-	if (ram_size > SIM_LOW_SIZE || reserve(&low, NULL, 0)) {
-		lo_size = low.state == 1 ? SIM_LOW_SIZE : 0;
-		hi_size = ram_size - lo_size;
+	if (ram_size > SIM_LOW_SIZE || !have_low) {
+		lo_size = have_low ? SIM_LOW_SIZE : 0;
+		hi_size = ram_size;
 		if (hi_size < files + 2 * MIB)
 			hi_size = files + 2 * MIB;
 	}

@@ -16,8 +16,9 @@
  * Simulated physical RAM is host memory at the same addresses (the core
  * writes through physical addresses), in two spans that are free in a plain
  * PIE process and under ASan/libFuzzer alike:
- *  - low RAM at 1 GiB, below ASan's low shadow (0x7fff8000): a small load
- *    fits here entirely, and the identity-mapped hand-off page lands here,
+ *  - low RAM at 1 GiB, below ASan's low shadow (0x7fff8000), in every
+ *    simulation: a small load fits here entirely, and the identity-mapped
+ *    hand-off page lands here,
  *    in level-4 slot 0 where no Dynamic mapping goes (as on a real machine);
  *  - high RAM at 32 TiB, above ASan's high shadow (ends 0x10007fff8000) and
  *    below PIE binaries (0x55...) and ASan's allocator (0x5000...), used only

@@ -7,6 +7,8 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools clang lld python3"
 # Network boot tests: the NIC option ROMs (iPXE), a DHCP + TFTP server, ip netns.
 pkgs="$pkgs ipxe-qemu dnsmasq-base iproute2"
+# The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
+pkgs="$pkgs libclang-rt-14-dev llvm-14"
 # `make bench` also compares against GRUB 2.
 [ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common xorriso"
 for p in $pkgs; do

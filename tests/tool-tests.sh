@@ -198,9 +198,15 @@ if python3 -c 'import re,sys; m=re.search(r"stack +0x([0-9a-f]+) - 0x([0-9a-f]+)
 else
 	echo "FAIL tool: the simulated stack does not span 4 GiB"
 fi
+# Found by fuzz_load: a load needing more than the simulated low RAM put all
+# RAM at 32 TiB, where the physical-memory map covered every candidate for
+# the identity-mapped hand-off page ("would fail at boot" for a good kernel).
+cp "$K/k_physmem" "$tmp/kp2g"
+"$E" config set "$tmp/kp2g" kernel_stack_size=0x80000000 > /dev/null 2>&1
+t_ok "config check: 2 GiB stack with a physical-memory map" "$E" config check "$tmp/kp2g"
+t_grep "config check: 2 GiB stack with physical memory mapped" "physical memory at *0x" "$tmp/out"
 # A 1 TiB (less 64 KiB: the loader allocates at most 1 TiB at once) .bss in
-# a PIE kernel; without a physical-memory map, whose 32 TiB-wide dynamic
-# slots would cover the hand-off page in high RAM (see sim.h).
+# a PIE kernel.
 patch_elf "$K/k_pie" "$tmp/kbss" 0xffffff0000
 "$E" config set "$tmp/kbss" physical_memory=none > /dev/null 2>&1
 t_big "config check: 1 TiB .bss simulated sparsely" 3000 "$E" config check "$tmp/kbss"

@@ -118,6 +118,12 @@ static void bad_semantics(void)
 	c.kernel_stack_size = 0;
 	config_serialize(&c, b);
 	T_ERR(config_parse(b, 133, &d), "kernel_stack_size is 0");
+	c.kernel_stack_size = 10;
+	config_serialize(&c, b);
+	T_ERR(config_parse(b, 133, &d), "kernel_stack_size 10 is below 16 bytes");
+	c.kernel_stack_size = 16;
+	config_serialize(&c, b);
+	T_OK(config_parse(b, 133, &d));
 	config_default(&c);
 	c.kernel_stack = (struct eb_mapping){ 1, 0x0000900000000000ull };
 	config_serialize(&c, b);
