@@ -44,6 +44,25 @@ int disk_read(uint64_t lba, uint64_t count, void *dst)
 	return EB_OK;
 }
 
+/* The same for `bytes` from `lba` on, writing only those bytes (stage2's
+ * contract for a file's last, partial sector). */
+int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
+{
+	uint64_t sectors = disk_bytes / 512, count = (bytes + 511) / 512;
+	if (lba > sectors || count > sectors - lba)
+		return eb_error("disk: reading %lu bytes at LBA %lu failed (disk has %lu sectors)",
+				(unsigned long)bytes, (unsigned long)lba, (unsigned long)sectors);
+	for (uint64_t i = 0; i < count; i++) {
+		const uint8_t *src = disk + (lba + i) * 512;
+		for (int k = 0; k < 2; k++)
+			if (patch_lba[k] == lba + i)
+				src = patch[k];
+		uint64_t n = bytes - i * 512 < 512 ? bytes - i * 512 : 512;
+		memcpy((uint8_t *)dst + i * 512, src, n);
+	}
+	return EB_OK;
+}
+
 /* Mode bit 1: a BIOS that does not report the disk size (INT 13h AH=48h). */
 static int size_unknown;
 
