@@ -13,7 +13,7 @@
 
 extern __stage2_size, __bss_start, __bss_end, stage2_main
 global _start16, bios_call, bios_farcall, bios_regs, bios_scratch, boot_drive, bios_selftest_isr
-global boot_medium, boot_pxenv, boot_pxe, far_args, far_nargs
+global boot_medium, boot_pxenv, boot_pxe, far_args, far_nargs, bios_selftest_far
 
 SEG_CODE64 equ 0x08
 SEG_DATA   equ 0x10
@@ -115,6 +115,18 @@ bios_selftest_isr:
 .success:
 	clc
 	retf 2
+
+; Far-call counterpart (the PXE API's convention): returns the sum of its
+; two stack arguments in ax, so a test sees both arrived in order, and
+; returns with retf, leaving them for the caller.
+bios_selftest_far:
+	push bp
+	mov bp, sp
+	mov ax, [bp + 6]		; first argument, above the return cs:ip
+	shl ax, 1
+	add ax, [bp + 8]		; second: ax = 2 * first + second
+	pop bp
+	retf
 
 ; a20_check: ZF clear if A20 is on (0x000500 and 0x100500 differ).
 a20_check:

@@ -501,7 +501,7 @@ int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
  * at every boot through a handler of our own at an unused vector
  * (entry.asm), put back afterwards: a broken thunk stops the loader here. */
 #define SELFTEST_VECTOR 0x66 /* one of the user vectors 0x60-0x66 */
-extern const uint8_t bios_selftest_isr[];
+extern const uint8_t bios_selftest_isr[], bios_selftest_far[];
 
 static int thunk_selftest(void)
 {
@@ -522,6 +522,14 @@ static int thunk_selftest(void)
 	if (!eb_fault_idt_live())
 		return eb_error("stage2: BIOS call thunk self-test failed: the long-mode IDT is "
 				"not back after a BIOS call");
+	/* The far-call mode (the PXE API's): stack arguments in order, back. */
+	struct bios_regs far = { 0 };
+	const uint16_t args[2] = { 0x1234, 0x0101 };
+	bios_far((uint32_t)(uintptr_t)bios_selftest_far, args, 2, &far);
+	if ((far.eax & 0xffff) != 0x2569 || !eb_fault_idt_live())
+		return eb_error("stage2: BIOS call thunk self-test failed: far call returned ax 0x%x "
+				"(want 0x2569)%s", far.eax & 0xffff,
+				eb_fault_idt_live() ? "" : ", long-mode IDT not back");
 	return EB_OK;
 }
 
