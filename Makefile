@@ -15,7 +15,7 @@ GNUEFI_INC ?= /usr/include/efi
 COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/vmm.c common/vaspace.c common/load.c common/fmt.c common/bootcfg.c \
               common/crc32.c common/source.c common/console.c common/acpi.c \
-              common/video.c
+              common/video.c common/dhcp.c
 # The ISO 9660 reader (CD/ISO boot, and the tool's check of the images it writes).
 COMMON_SRC += common/iso9660.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
@@ -35,13 +35,14 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean install
-all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin $(B)/elfboot kernels
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin $(B)/uefi/pxe.bin $(B)/elfboot kernels
 
 deps:
 	@sh mk/deps.sh
 
 # ---------------------------------------------------------------- UEFI
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c uefi/source_iso.c) $(B)/efi/common/handoff.o \
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW) uefi/main.c uefi/source_fs.c uefi/source_iso.c \
+              uefi/source_pxe.c) $(B)/efi/common/handoff.o \
             $(B)/efi/common/isr.o
 
 $(B)/efi/%.o: %.c $(wildcard common/include/*.h uefi/*.h)
@@ -78,12 +79,17 @@ $(B)/uefi/stage1.bin: stage1/stage1.asm stage1/bootfail.inc $(B)/bios/layout.inc
 	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
 	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"
 
+# The PXE stage: the first 1 KiB of the BIOS network boot program.
+$(B)/uefi/pxe.bin: stage1/pxe.asm $(B)/bios/layout.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+
 S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables $(WARN) \
              -Icommon/include -Istage2
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW) stage2/main.c stage2/fat.c stage2/source_disk.c \
-           stage2/source_cd.c) \
+           stage2/source_cd.c stage2/source_pxe.c) \
            $(B)/bios/stage2/entry.o $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 
 $(B)/bios/%.o: %.c $(wildcard common/include/*.h stage2/*.h)
@@ -106,7 +112,8 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf
 	@echo "stage2: $$(stat -c %s $@) bytes"
 
 # ---------------------------------------------------------------- host tool
-TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
+TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
+            config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
 $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
@@ -118,10 +125,12 @@ include tests/tests.mk
 # binaries where it looks for them (share/elfboot/), the kernel header in
 # include/.
 PREFIX ?= /usr/local
-install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin
+install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
+	 $(B)/uefi/pxe.bin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/elfboot $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(B)/elfboot $(DESTDIR)$(PREFIX)/bin/elfboot
 	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
+	  $(B)/uefi/pxe.bin \
 	  $(DESTDIR)$(PREFIX)/share/elfboot/
 	install -m 644 common/include/elfboot.h $(DESTDIR)$(PREFIX)/include/elfboot.h
 

@@ -130,4 +130,59 @@ cat "$D/table.md"
 echo
 cat "$D/summary.txt.new"
 mv "$D/summary.txt.new" "$D/summary.txt"
+
+# Network (`elfboot netboot` roots on QEMU's user-mode network: its DHCP and
+# TFTP server): the tiny kernel, and the same with a 64 MiB ramdisk; the
+# difference is the 64 MiB's transfer, its rate the throughput.  BIOS:
+# SeaBIOS + e1000's iPXE ROM (PXE API TFTP calls); UEFI: OVMF's own stack
+# on virtio-net (edk2 PxeBc Mtftp) and e1000's iPXE EFI driver (whole-file
+# mode: each file fetched twice).
+NRD="$B/ramdisk64.bin"
+NMIB=64
+rm -rf "$D/net-tiny" "$D/net-64m"
+"$B/elfboot" netboot -o "$D/net-tiny" "$B/kernels/k_exit" > /dev/null
+"$B/elfboot" netboot -o "$D/net-64m" --ramdisk "$NRD" "$B/kernels/k_exit" > /dev/null
+net_boot() { # mode nic root -> seconds (or "fail")
+	f=elfboot.pxe
+	if [ "$1" = uefi ]; then
+		f=BOOTX64.EFI
+		v="$D/net-$2.vars"
+		if [ ! -f "$v" ]; then
+			cp /usr/share/OVMF/OVMF_VARS_4M.fd "$v"
+			QEMU_NET="$D/net-tiny,$f" QEMU_NIC=$2 QEMU_MEM=512M sh $T/qemu.sh uefi - 120 \
+				--keep-vars "$v" > /dev/null 2>&1 || true
+		fi
+		export OVMF_VARS="$v"
+	fi
+	s=$(date +%s.%N)
+	if QEMU_NET="$3,$f" QEMU_NIC=$2 QEMU_NOWATCH=1 QEMU_MEM=512M sh $T/qemu.sh "$1" - 180 > /dev/null 2>&1; then
+		awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'
+	else
+		echo fail
+	fi
+}
+NETCONFIGS="bios:e1000 uefi:virtio-fw uefi:e1000"
+for c in $NETCONFIGS; do for r in tiny 64m; do : > "$D/net-$c-$r.times"; done; done
+i=0
+while [ $i -lt "$RUNS" ]; do
+	for c in $NETCONFIGS; do
+		for r in tiny 64m; do
+			t=$(net_boot "${c%:*}" "${c#*:}" "$D/net-$r")
+			[ "$t" = fail ] && echo "bench: network $c $r failed to boot" >&2 || printf '%s ' "$t" >> "$D/net-$c-$r.times"
+		done
+	done
+	i=$((i + 1))
+done
+{
+	echo
+	echo "| network path | elfboot tiny | elfboot + ${NMIB} MiB ramdisk | ${NMIB} MiB transfer | throughput |"
+	echo "|---|---|---|---|---|"
+	for c in $NETCONFIGS; do
+		a=$(median < "$D/net-$c-tiny.times"); b=$(median < "$D/net-$c-64m.times")
+		d=$(sub "$b" "$a")
+		echo "| ${c%:*} ${c#*:} | ${a}s | ${b}s | ${d}s | $(awk -v s="$d" 'BEGIN { if (s <= 0) print "-"; else printf "%.1f MiB/s", '"$NMIB"' / s }') |"
+	done
+} > "$D/net-table.md"
+cat "$D/net-table.md"
+cat "$D/net-table.md" >> "$D/table.md"
 echo "median of $RUNS runs; QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG"

@@ -6,7 +6,7 @@
  *                       "minimum_framebuffer_width": N },
  *     "log_level": "Off"|"Error"|"Warn"|"Info"|"Debug"|"Trace",
  *     "frame_buffer_logging": bool, "serial_logging": bool,
- *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail" }
+ *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks" }
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
@@ -241,7 +241,8 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 	if (!strcmp(key, "_test_sentinel"))
 		return parse_u64(j, &c->test_sentinel);
 	if (!strcmp(key, "_test_fault")) {
-		static const char *const names[] = { "exception", "exit-retry", "exit-fail" };
+		static const char *const names[] = { "exception", "exit-retry", "exit-fail",
+						     "tftp-blocks" };
 		char v[16];
 		if (parse_string(j, v, sizeof v))
 			return EB_ERR;
@@ -250,7 +251,7 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 				c->test_fault = (uint8_t)(EB_TEST_FAULT_EXCEPTION + i);
 				return EB_OK;
 			}
-		return fail(j, "_test_fault is not exception/exit-retry/exit-fail");
+		return fail(j, "_test_fault is not exception/exit-retry/exit-fail/tftp-blocks");
 	}
 	return skip_value(j);
 }

@@ -83,7 +83,7 @@ void loader_main(void)
 	eb_phase("reading the kernel");
 	st = plat_read_file("kernel-x86_64", &in.kernel);
 	if (st == EB_NOTFOUND)
-		eb_error("kernel file 'kernel-x86_64' not found at the root of the boot partition");
+		eb_error("kernel file 'kernel-x86_64' not found %s", plat_file_place());
 	if (st != EB_OK)
 		eb_fatal();
 	struct elf_image img;

@@ -207,44 +207,53 @@ int loader_paths(const struct image_opts *o, struct loader_paths *p)
 	       same_file_check(o->out, o->iso ? p->cdboot : NULL, "cdboot loader");
 }
 
-/* The checks every image runs on its inputs: the kernel with the loader's
- * own code and a simulated load, boot.json with the loader's parser. */
-int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
+/* The checks `image` and `netboot` run before writing anything: the kernel
+ * as the loader checks it, its whole load on a simulated machine (with the
+ * ramdisk's size), and boot.json with the loader's parser.  *ksize: the
+ * kernel's size.  0 or 1 (the error printed). */
+int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, int unchecked,
+		 uint64_t *ksize)
 {
-	*rsize = 0;
-	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", rsize))
-		return 1;
-	uint8_t *k = read_file(o->kernel, ksize);
+	uint8_t *k = read_file(kernel, ksize);
 	if (!k)
 		return 1;
 	struct elf_image img;
 	struct eb_config cfg;
-	if (!o->unchecked && kernel_check(k, *ksize, &img, &cfg)) {
+	if (!unchecked && kernel_check(k, *ksize, &img, &cfg)) {
 		free(k);
-		return tool_error("%s: %s", o->kernel, eb_last_error());
+		return tool_error("%s: %s", kernel, eb_last_error());
 	}
 	/* The whole load too, on a simulated machine: what only loading finds
 	 * (clashing mappings, too little RAM) is refused here as well. */
 	static struct sim_result sim;
-	if (!o->unchecked && sim_check(o->kernel, k, *ksize, *rsize, &sim)) {
+	if (!unchecked && sim_check(kernel, k, *ksize, rsize, &sim)) {
 		free(k);
 		return 1;
 	}
 	free(k);
-	if (o->config_file && !o->unchecked) {
+	if (config_file && !unchecked) {
 		/* The loader would warn and use defaults; the tool refuses, since
 		 * the user is right here to fix it. */
 		uint64_t jsize;
-		uint8_t *json = read_file(o->config_file, &jsize);
+		uint8_t *json = read_file(config_file, &jsize);
 		if (!json)
 			return 1;
 		struct eb_bootcfg bc;
 		int bad = bootcfg_parse((const char *)json, jsize, &bc);
 		free(json);
 		if (bad)
-			return tool_error("%s: %s", o->config_file, eb_last_error());
+			return tool_error("%s: %s", config_file, eb_last_error());
 	}
 	return 0;
+}
+
+/* The checks every image runs on its inputs (disk and ISO alike). */
+int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
+{
+	*rsize = 0;
+	if (o->ramdisk && file_size(o->ramdisk, "ramdisk", rsize))
+		return 1;
+	return inputs_check(o->kernel, o->config_file, *rsize, o->unchecked, ksize);
 }
 
 int image_build(const struct image_opts *o)

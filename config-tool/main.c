@@ -368,6 +368,11 @@ static void usage(FILE *f)
 		"      Build an ISO 9660 image (with xorriso) that boots from a CD and, written\n"
 		"      to a disk or USB stick (dd), from that too, on BIOS and UEFI.  The\n"
 		"      kernel, ramdisk and boot.json are files in the ISO's root.\n"
+		"  elfboot netboot [--ramdisk FILE] [--config-file boot.json] -o DIR KERNEL\n"
+		"      Write a TFTP root for network boot to DIR: elfboot.pxe (the BIOS\n"
+		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
+		"      print the DHCP settings (boot file per client architecture, option 93).\n"
+		"      The kernel is checked as by `image`.\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config set KERNEL key=value ...\n"
@@ -456,6 +461,53 @@ static int cmd_image(int argc, char **argv)
 	return o.iso ? iso_build(&o) : image_build(&o);
 }
 
+/* The value of option argv[*i] (advancing *i): "-o --x K" is a forgotten
+ * value, not a file named --x.  0, or 1 with the error printed. */
+static int opt_value(const char *cmd, int argc, char **argv, int *i, const char **dst)
+{
+	const char *a = argv[*i];
+	if (*i + 1 >= argc)
+		return tool_error("%s: %s needs an argument", cmd, a);
+	const char *v = argv[++*i];
+	if ((v[0] == '-' && v[1]) || !*v)
+		return tool_error("%s: %s needs a value, got '%s'", cmd, a, v);
+	*dst = v;
+	return 0;
+}
+
+static int cmd_netboot(int argc, char **argv)
+{
+	struct netboot_opts o = { 0 };
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dst = !strcmp(a, "-o")		 ? &o.out
+				   : !strcmp(a, "--ramdisk")	 ? &o.ramdisk
+				   : !strcmp(a, "--config-file") ? &o.config_file
+				   : !strcmp(a, "--loader-dir")	 ? &o.loader_dir
+								 : NULL;
+		if (dst) {
+			if (opt_value("netboot", argc, argv, &i, dst))
+				return 1;
+		} else if (!strcmp(a, "--unchecked")) {
+			o.unchecked = 1;
+		} else if (a[0] == '-' && a[1]) {
+			return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
+		} else if (o.kernel) {
+			return tool_error("netboot: more than one kernel given ('%s', '%s')", o.kernel, a);
+		} else {
+			o.kernel = a;
+		}
+	}
+	if (!o.kernel || !*o.kernel)
+		return tool_error("netboot: no KERNEL given (see elfboot --help)");
+	if (!o.out)
+		return tool_error("netboot: no output directory given: -o DIR");
+	if (strlen(o.out) > TOOL_PATH_MAX)
+		return tool_error("netboot: -o path is %zu bytes long (at most %d)", strlen(o.out),
+				  TOOL_PATH_MAX);
+	return netboot_build(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -474,6 +526,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "image"))
 		return cmd_image(argc - 2, argv + 2);
+	if (!strcmp(cmd, "netboot"))
+		return cmd_netboot(argc - 2, argv + 2);
 	if (!strcmp(cmd, "config")) {
 		if (argc < 3)
 			return tool_error("config: expected 'show', 'set' or 'check' (see elfboot --help)");

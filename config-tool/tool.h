@@ -81,4 +81,16 @@ void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size);
 /* iso.c: `elfboot image --iso`, a hybrid ISO 9660 image (xorriso). */
 int iso_build(const struct image_opts *o);
 
+/* The kernel, its simulated load (with a ramdisk of rsize bytes) and
+ * boot.json checked as `image` checks them; 0, or 1 with the error printed. */
+int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, int unchecked,
+		 uint64_t *ksize);
+
+/* netboot.c */
+struct netboot_opts {
+	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
+	int unchecked;
+};
+int netboot_build(const struct netboot_opts *o);
+
 #endif

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(c.log_level <= EB_LOG_TRACE, "log level %u", c.log_level);
 	FUZZ_CHECK(c.screen_logging <= 1 && c.serial_logging <= 1, "bool out of range");
 	FUZZ_CHECK(c.has_min_height <= 1 && c.has_min_width <= 1, "has_* out of range");
-	FUZZ_CHECK(c.test_fault <= EB_TEST_FAULT_EXIT_FAIL, "test_fault %u", c.test_fault);
+	FUZZ_CHECK(c.test_fault <= EB_TEST_FAULT_TFTP_BLOCKS, "test_fault %u", c.test_fault);
 	FUZZ_CHECK(size <= 65536, "%zu-byte file accepted", size);
 	FUZZ_CHECK(bootcfg_parse((const char *)data, size, &again) == EB_OK &&
 			   bootcfg_equal(&c, &again), "second parse differs");

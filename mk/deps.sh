@@ -6,6 +6,8 @@ need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools xorriso clang lld python3"
 # xorriso builds ISO images (`elfboot image --iso`).
+# Network boot tests: the NIC option ROMs (iPXE), a DHCP + TFTP server, ip netns.
+pkgs="$pkgs ipxe-qemu dnsmasq-base iproute2"
 # The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
 pkgs="$pkgs libclang-rt-14-dev llvm-14"
 # `make bench` also compares against GRUB 2.

@@ -4,11 +4,16 @@
 ; A20, keyboard controller, each verified), identity-maps the first 4 GiB
 ; with 2 MiB pages, enters long mode straight from real mode, clears .bss and
 ; calls stage2_main(drive).  bios_call() drops from long mode to real mode
-; for one software interrupt and comes back.  Memory map: layout.h.
+; for one software interrupt, or one far call (the PXE API), and comes back.
+; The network boot program (stage1/pxe.asm) jumps here too, with eax =
+; PXE_HANDOFF_MAGIC, ebx = PXENV+ and ecx = !PXE (segment:offset each);
+; those three are kept in boot_medium/boot_pxenv/boot_pxe.  Memory map:
+; layout.h.
 %include "layout.inc"
 
 extern __stage2_size, __bss_start, __bss_end, stage2_main
-global _start16, bios_call, bios_regs, bios_scratch, boot_drive, bios_selftest_isr
+global _start16, bios_call, bios_farcall, bios_regs, bios_scratch, boot_drive, bios_selftest_isr
+global boot_medium, boot_pxenv, boot_pxe, far_args, far_nargs, bios_selftest_far
 
 SEG_CODE64 equ 0x08
 SEG_DATA   equ 0x10
@@ -27,6 +32,9 @@ _start16:
 
 real_start:
 	cli
+	mov [cs:boot_medium], eax	; cs = 0: stage1 and pxe.asm jump to 0:8000
+	mov [cs:boot_pxenv], ebx
+	mov [cs:boot_pxe], ecx
 	xor ax, ax
 	mov ds, ax
 	mov es, ax
@@ -107,6 +115,18 @@ bios_selftest_isr:
 .success:
 	clc
 	retf 2
+
+; Far-call counterpart (the PXE API's convention): returns the sum of its
+; two stack arguments in ax, so a test sees both arrived in order, and
+; returns with retf, leaving them for the caller.
+bios_selftest_far:
+	push bp
+	mov bp, sp
+	mov ax, [bp + 6]		; first argument, above the return cs:ip
+	shl ax, 1
+	add ax, [bp + 8]		; second: ax = 2 * first + second
+	pop bp
+	retf
 
 ; a20_check: ZF clear if A20 is on (0x000500 and 0x100500 differ).
 a20_check:
@@ -199,7 +219,20 @@ lm_entry:
 ; registers and arithmetic flags in bios_regs, and stores them (and eflags)
 ; back there.  The long-mode IDT (common/fault.c) is set aside for the
 ; real-mode IVT and put back on the way up.
+; void bios_farcall(uint32_t segoff): the same, but a far call to
+; segment:offset, with the far_nargs words of far_args pushed first
+; (far_args[0] last, so it is nearest the return address: the !PXE API's
+; stack convention).  The callee leaves them on the stack; the stack is reset
+; on the way up anyway.
+bios_farcall:
+	mov [far_ptr], edi
+	mov word [rm_dispatch], rm_do_far
+	jmp bios_enter
 bios_call:
+	mov [int_no], dil
+	mov word [far_nargs], 0
+	mov word [rm_dispatch], rm_do_int
+bios_enter:
 	push rbx
 	push rbp
 	push r12
@@ -208,7 +241,6 @@ bios_call:
 	push r15
 	mov [saved_rsp], rsp
 	sidt [saved_idtr]
-	mov [int_no], dil
 	push SEG_CODE32
 	lea rax, [rel .pm32_down]
 	push rax
@@ -243,6 +275,16 @@ bits 16
 	mov ss, ax
 	mov sp, RM_STACK_TOP
 	lidt [rm_idtr]
+	mov cx, [far_nargs]		; stack arguments of a far call
+	mov si, cx
+	shl si, 1
+.push_arg:
+	jcxz .args_done
+	sub si, 2
+	push word [far_args + si]
+	dec cx
+	jmp .push_arg
+.args_done:
 	; The caller's flags reach the CPU by a popfd just before `int` (the
 	; mode switch above leaves CF clear): CF is preset so a BIOS that
 	; ignores a call reads as a failure.  Only the arithmetic flags are
@@ -261,8 +303,16 @@ bits 16
 	mov ebp, [bios_regs.ebp]
 	mov ds, [bios_regs.ds]
 	popfd
+	; Flags are live from here: the choice between `int` and a far call
+	; is an indirect jump, which leaves them alone (a cmp would not).
+	jmp word [cs:rm_dispatch]
+rm_do_int:
 	db 0xcd				; int imm8, patched above
 int_no:	db 0
+	jmp rm_back
+rm_do_far:
+	call far [cs:far_ptr]
+rm_back:
 	cli
 	pushfd
 	push eax
@@ -335,6 +385,14 @@ rm_idtr:
 saved_rsp: dq 0
 saved_idtr: times 10 db 0		; the long-mode IDTR while in real mode
 boot_drive: db 0
+rm_dispatch: dw 0			; bios_enter's real-mode target
+align 4
+boot_medium: dd 0			; eax at entry (PXE_HANDOFF_MAGIC: network)
+boot_pxenv: dd 0			; ebx at entry: PXENV+ segment:offset
+boot_pxe: dd 0				; ecx at entry: !PXE segment:offset
+far_ptr: dd 0				; offset, segment of the far call
+far_nargs: dw 0
+far_args: times 8 dw 0
 align 4
 bios_regs:				; struct bios_regs in stage2.h
 .eax:	dd 0

@@ -17,6 +17,9 @@
 
 extern struct bios_regs bios_regs;
 void bios_call(uint32_t n);
+void bios_farcall(uint32_t segoff);
+extern uint16_t far_args[8], far_nargs;
+extern uint32_t boot_medium, boot_pxenv, boot_pxe;
 void stage2_main(uint32_t drive);
 
 static uint8_t drive;
@@ -36,6 +39,19 @@ void bios_int(uint8_t n, struct bios_regs *r)
 	r->eflags |= EFLAGS_CF;
 	bios_regs = *r;
 	bios_call(n);
+	*r = bios_regs;
+}
+
+void bios_far(uint32_t segoff, const uint16_t *args, unsigned n, struct bios_regs *r)
+{
+	if (n > 8)
+		n = 8;
+	for (unsigned i = 0; i < n; i++)
+		far_args[i] = args[i];
+	far_nargs = (uint16_t)n;
+	r->eflags |= EFLAGS_CF;
+	bios_regs = *r;
+	bios_farcall(segoff);
 	*r = bios_regs;
 }
 
@@ -357,6 +373,13 @@ int plat_read_file(const char *name, struct plat_file *out)
 	return source_load(source, &file_mem, name, out);
 }
 
+const char *plat_file_place(void)
+{
+	if (boot_medium == PXE_HANDOFF_MAGIC)
+		return source_pxe_place();
+	return "at the root of the boot partition";
+}
+
 /* ---- video: VBE.  The modes' facts go to the core (video.c), which
  * picks; this sets the pick and reads back where its framebuffer is. ---- */
 static struct video_mode vbe_modes[VIDEO_MAX_MODES];
@@ -469,14 +492,18 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 	return EB_NOTFOUND; /* nothing else allocates: the core takes free E820 memory */
 }
 
-int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
-		    enum firmware_kind *fw)
-{
-	return plat_exit_firmware(map, cap, count, fw); /* leaving the BIOS is a no-op */
-}
-
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
+{
+	/* Leaving the BIOS is a no-op, but a NIC the PXE ROM left running
+	 * would go on receiving (DMA, interrupts) under the kernel. */
+	if (boot_medium == PXE_HANDOFF_MAGIC)
+		source_pxe_shutdown();
+	return plat_memory_map(map, cap, count, fw);
+}
+
+int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
+		    enum firmware_kind *fw)
 {
 	if (bios_map_n > cap)
 		return eb_error("e820: %u entries, room for %u", bios_map_n, cap);
@@ -492,7 +519,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
  * at every boot through a handler of our own at an unused vector
  * (entry.asm), put back afterwards: a broken thunk stops the loader here. */
 #define SELFTEST_VECTOR 0x66 /* one of the user vectors 0x60-0x66 */
-extern const uint8_t bios_selftest_isr[];
+extern const uint8_t bios_selftest_isr[], bios_selftest_far[];
 
 static int thunk_selftest(void)
 {
@@ -513,6 +540,14 @@ static int thunk_selftest(void)
 	if (!eb_fault_idt_live())
 		return eb_error("stage2: BIOS call thunk self-test failed: the long-mode IDT is "
 				"not back after a BIOS call");
+	/* The far-call mode (the PXE API's): stack arguments in order, back. */
+	struct bios_regs far = { 0 };
+	const uint16_t args[2] = { 0x1234, 0x0101 };
+	bios_far((uint32_t)(uintptr_t)bios_selftest_far, args, 2, &far);
+	if ((far.eax & 0xffff) != 0x2569 || !eb_fault_idt_live())
+		return eb_error("stage2: BIOS call thunk self-test failed: far call returned ax 0x%x "
+				"(want 0x2569)%s", far.eax & 0xffff,
+				eb_fault_idt_live() ? "" : ", long-mode IDT not back");
 	return EB_OK;
 }
 
@@ -530,18 +565,23 @@ void stage2_main(uint32_t boot_drive)
 	eb_phase("reading the memory map");
 	if (memory_map())
 		eb_fatal();
-	/* Where files come from, chosen once.  An ISO 9660 volume on the boot
-	 * drive first: a CD (2048-byte sectors, booted through cdboot) or an
-	 * ISO image written to a disk (stage1 in its MBR); otherwise the disk
-	 * the BIOS booted (GPT + FAT).  The network (PXE: a medium flag stage1
-	 * or the network boot program passes) gets its source_*_open() here,
-	 * picked from boot_drive and that flag, before the disk is tried. */
-	eb_phase("looking for an ISO 9660 volume");
-	int st = source_cd_open(&source);
-	if (st == EB_ERR)
-		eb_fatal();
-	eb_phase("mounting the boot partition");
-	if (st == EB_NOTFOUND && source_disk_open(&source))
-		eb_fatal();
+	/* Where files come from, chosen once: the network when the PXE stage
+	 * (stage1/pxe.asm) handed over (eax = PXE_HANDOFF_MAGIC); else an ISO
+	 * 9660 volume on the boot drive: a CD (2048-byte sectors, booted
+	 * through cdboot) or an ISO image written to a disk (stage1 in its
+	 * MBR); otherwise the disk the BIOS booted (GPT + FAT). */
+	if (boot_medium == PXE_HANDOFF_MAGIC) {
+		eb_phase("finding the PXE API");
+		if (source_pxe_open(boot_pxenv, boot_pxe, &source))
+			eb_fatal();
+	} else {
+		eb_phase("looking for an ISO 9660 volume");
+		int st = source_cd_open(&source);
+		if (st == EB_ERR)
+			eb_fatal();
+		eb_phase("mounting the boot partition");
+		if (st == EB_NOTFOUND && source_disk_open(&source))
+			eb_fatal();
+	}
 	loader_main();
 }

@@ -19,6 +19,10 @@ struct bios_regs {
  * call reads as a failure, as Linux's intcall does. */
 void bios_int(uint8_t n, struct bios_regs *r);
 
+/* Far-calls segment:offset in real mode (the PXE API), with the n words of
+ * args pushed first (args[0] nearest the return address); CF preset. */
+void bios_far(uint32_t segoff, const uint16_t *args, unsigned n, struct bios_regs *r);
+
 /* Low memory (< 64 KiB) for BIOS call buffers. */
 extern uint8_t bios_scratch[1024];
 
@@ -53,5 +57,14 @@ int source_disk_open(const struct file_source **out);
 /* source_cd.c: an ISO 9660 volume on the boot drive (a CD, or an ISO image
  * written to a disk); EB_NOTFOUND when the drive holds none. */
 int source_cd_open(const struct file_source **out);
+
+/* source_pxe.c: files over TFTP through the PXE ROM (network boot), given
+ * the PXENV+ and !PXE pointers (segment:offset) the PXE stage passed. */
+int source_pxe_open(uint32_t pxenv, uint32_t bang, const struct file_source **out);
+/* "on TFTP server 10.0.2.2", for the loader's "not found" line. */
+const char *source_pxe_place(void);
+/* Stops the NIC (PXENV_UNDI_SHUTDOWN) before the kernel runs; no PXE call
+ * works after it. */
+void source_pxe_shutdown(void);
 
 #endif

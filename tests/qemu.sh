@@ -17,6 +17,12 @@
 # (an added AHCI controller), virtio (virtio-blk), virtio-scsi, nvme,
 # usb-xhci, usb-ehci (USB mass storage on that host controller), cdrom (an
 # IDE/AHCI CD drive, as -cdrom).
+# Network boot instead of a disk (IMAGE is then ignored): QEMU_NET=DIR,FILE
+# (QEMU's user-mode network: its DHCP names FILE, its TFTP serves DIR) or
+# QEMU_NET=tap:IFNAME (a tap device; the DHCP/TFTP server is outside), on
+# the NIC QEMU_NIC names: e1000 (default) or virtio (virtio-net-pci), both
+# with QEMU's iPXE option ROM, or virtio-fw (no option ROM: the firmware's
+# own driver and network stack, OVMF's VirtioNetDxe + PxeBcDxe).
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
@@ -59,6 +65,20 @@ usb-ehci) disk="-drive if=none,id=d0,$drive -device usb-ehci,id=ehci -device usb
 cdrom) disk="-drive if=none,id=d0,media=cdrom,readonly=on,format=raw,file=$img -device ide-cd,drive=d0,bus=ide.0,bootindex=0" ;;
 *) echo "qemu.sh: unknown QEMU_DISK '$QEMU_DISK'" >&2; exit 3 ;;
 esac
+if [ -n "${QEMU_NET:-}" ]; then
+	case "$QEMU_NET" in
+	tap:*) netdev="tap,id=n0,ifname=${QEMU_NET#tap:},script=no,downscript=no" ;;
+	*,*) netdev="user,id=n0,tftp=${QEMU_NET%%,*},bootfile=${QEMU_NET#*,}" ;;
+	*) echo "qemu.sh: QEMU_NET is DIR,FILE or tap:IFNAME, not '$QEMU_NET'" >&2; exit 3 ;;
+	esac
+	case "${QEMU_NIC:-e1000}" in
+	e1000) nic="e1000,netdev=n0,bootindex=0" ;;
+	virtio) nic="virtio-net-pci,netdev=n0,bootindex=0" ;;
+	virtio-fw) nic="virtio-net-pci,netdev=n0,bootindex=0,romfile=" ;;
+	*) echo "qemu.sh: unknown QEMU_NIC '$QEMU_NIC'" >&2; exit 3 ;;
+	esac
+	disk="-netdev $netdev -device $nic"
+fi
 machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
 display="-display none"
 [ "$gui" = 1 ] && display=""

@@ -180,6 +180,7 @@ const char *efi_status(EFI_STATUS s)
 
 /* ---- files: from the source chosen in efi_main() (source.h) ---- */
 static const struct file_source *source;
+static int network;
 
 static int file_pages(uint64_t bytes, uint64_t *addr)
 {
@@ -202,6 +203,13 @@ static const struct file_alloc file_mem = { file_pages, file_pages_free };
 int plat_read_file(const char *name, struct plat_file *out)
 {
 	return source_load(source, &file_mem, name, out);
+}
+
+const char *plat_file_place(void)
+{
+	if (network)
+		return source_pxe_place();
+	return "at the root of the boot partition";
 }
 
 /* ---- video: GOP.  The modes' facts go to the core (video.c), which
@@ -466,20 +474,26 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	serial_init();
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
-	/* Where files come from, chosen once.  An ISO 9660 volume on the
-	 * device this image's partition belongs to first (a CD booted through
-	 * El Torito, or the ISO written to a disk): the FAT image we were
-	 * loaded from holds only BOOTX64.EFI.  Otherwise the file system of
-	 * the device this image was loaded from.  The network plugs in here
-	 * too, picked by the protocols on the loaded image's DeviceHandle:
-	 * EFI_PXE_BASE_CODE_PROTOCOL (and no file system) means a network
-	 * boot. */
-	eb_phase("looking for an ISO 9660 volume");
-	int found = source_iso_open(&source);
-	if (found == EB_ERR)
-		eb_fatal();
+	/* Where files come from, chosen once, by the protocols on the loaded
+	 * image's DeviceHandle.  EFI_PXE_BASE_CODE_PROTOCOL first: the firmware
+	 * fetched us over the network (source_pxe.c; iPXE also puts a file
+	 * system on that handle).  Then an ISO 9660 volume on the device this
+	 * image's partition belongs to (a CD booted through El Torito, or the
+	 * ISO written to a disk): the FAT image we were loaded from holds only
+	 * BOOTX64.EFI.  Otherwise the file system of the device this image was
+	 * loaded from (a disk's ESP). */
 	eb_phase("opening the boot volume");
-	if (found == EB_NOTFOUND && source_fs_open(&source))
+	int found = source_pxe_open(&source);
+	if (found == EB_OK) {
+		network = 1;
+	} else if (found == EB_NOTFOUND) {
+		eb_phase("looking for an ISO 9660 volume");
+		found = source_iso_open(&source);
+		eb_phase("opening the boot volume");
+		if (found == EB_NOTFOUND)
+			found = source_fs_open(&source);
+	}
+	if (found != EB_OK)
 		eb_fatal();
 	loader_main();
 }

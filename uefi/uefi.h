@@ -22,4 +22,11 @@ int source_fs_open(const struct file_source **out);
  * loaded from; EB_NOTFOUND when that device holds none. */
 int source_iso_open(const struct file_source **out);
 
+/* source_pxe.c: TFTP through the PXE base code of the device this image
+ * was loaded from.  EB_NOTFOUND (no message) when that device has none:
+ * not a network boot. */
+int source_pxe_open(const struct file_source **out);
+/* "on TFTP server 10.0.2.2", for the loader's "not found" line. */
+const char *source_pxe_place(void);
+
 #endif

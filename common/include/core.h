@@ -118,11 +118,14 @@ struct eb_bootcfg {
  * loader fail on purpose so the tests can prove its failure paths.
  *   exception:  a CPU exception inside the loader once it owns the CPU
  *   exit-retry: the first attempt to leave the firmware uses a stale map key
- *   exit-fail:  every attempt to leave the firmware uses a stale map key */
+ *   exit-fail:  every attempt to leave the firmware uses a stale map key
+ *   tftp-blocks: no fault: the BIOS network source reads TFTP block by block
+ *               (its fallback for PXE ROMs without TFTP_READ_FILE) */
 #define EB_TEST_FAULT_NONE 0
 #define EB_TEST_FAULT_EXCEPTION 1
 #define EB_TEST_FAULT_EXIT_RETRY 2
 #define EB_TEST_FAULT_EXIT_FAIL 3
+#define EB_TEST_FAULT_TFTP_BLOCKS 4
 /* Set by loader_main from boot.json before any firmware exit; front ends
  * read it (0 unless a test asked). */
 extern uint8_t eb_test_fault;

@@ -66,6 +66,10 @@ void plat_serial_putc(char c);
 /* Reads a file from the boot volume's root.  EB_NOTFOUND if absent. */
 int plat_read_file(const char *name, struct plat_file *out);
 
+/* Where plat_read_file looks, for a "not found" line: "at the root of the
+ * boot partition", "on TFTP server 10.0.2.2". */
+const char *plat_file_place(void);
+
 /* Sets the video mode the core's policy picks for a minimum of min_w x
  * min_h (0 = none; video_pick in video.h) and describes its framebuffer
  * (video_framebuffer).  EB_OK and *out filled; EB_NOTFOUND when there is

@@ -7,7 +7,7 @@
 FUZZ_CC      ?= clang
 FUZZ_RUNS    ?= 10000000
 FUZZ_TIME    ?= 0
-FUZZ_TARGETS ?= config bootcfg elf memmap fat load tool iso
+FUZZ_TARGETS ?= config bootcfg elf memmap fat load tool iso dhcp
 FZ := $(B)/fuzz
 FUZZ_BASE := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE \
              -fno-omit-frame-pointer
@@ -23,6 +23,7 @@ FUZZ_SRC_config  := $(FUZZ_CORE)
 FUZZ_SRC_bootcfg := $(FUZZ_CORE)
 FUZZ_SRC_elf     := $(FUZZ_CORE)
 FUZZ_SRC_memmap  := $(FUZZ_CORE)
+FUZZ_SRC_dhcp    := $(FUZZ_CORE)
 FUZZ_SRC_fat     := $(FUZZ_CORE) -Istage2
 FUZZ_SRC_iso     := $(FUZZ_CORE)
 # The tool's simulated machine (the one `elfboot config check` uses).  vmm.c
@@ -46,7 +47,7 @@ $(FZ)/cov/fuzz_$(1): fuzz/fuzz_$(1).c $(FUZZ_DEPS) $(wildcard stage2/*.[ch] conf
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $$(FUZZ_COVFLAGS) $$< $$(or $$(FUZZ_COVSRC_$(1)),$$(FUZZ_SRC_$(1))) -o $$@
 endef
-FUZZ_ALL := config bootcfg elf memmap fat load tool iso
+FUZZ_ALL := config bootcfg elf memmap fat load tool iso dhcp
 $(foreach t,$(FUZZ_ALL),$(eval $(call fuzz_target,$(t))))
 
 FUZZ_BINS := $(addprefix $(FZ)/bin/fuzz_,$(FUZZ_ALL))

@@ -37,6 +37,11 @@ int plat_read_file(const char *name, struct plat_file *out)
 	return EB_NOTFOUND;
 }
 
+const char *plat_file_place(void)
+{
+	return "at the root of the boot partition";
+}
+
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 {
 	(void)min_w;
