@@ -167,9 +167,7 @@ $(BD)/elfboot-tiny.img: all
 $(BD)/elfboot-256m.img: all
 	$(B)/elfboot image --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
 
-$(B)/ramdisk64.bin: tests/mkpattern.py
-	@mkdir -p $(dir $@)
-	python3 tests/mkpattern.py $@ 67108864 --header
+# $(B)/ramdisk64.bin: tests/mk/net.mk.
 $(BD)/elfboot-iso-tiny.iso: all
 	@mkdir -p $(dir $@)
 	$(B)/elfboot image --iso -o $@ $(B)/kernels/k_exit
