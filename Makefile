@@ -69,12 +69,12 @@ $(B)/bios/layout.inc: stage2/layout.h
 	sed -n 's/^#define/%define/p' $< > $@
 
 # The loader binaries live together (build/uefi/ is the tool's loader dir).
-$(B)/uefi/cdboot.bin: stage1/cdboot.asm stage1/bootfail.inc $(B)/bios/layout.inc
+$(B)/uefi/cdboot.bin: stage1/cdboot.asm stage1/bootfail.inc stage1/rmentry.inc $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
 	@echo "cdboot: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(len(d)) if d[i]) + 1)") of 1024 code bytes used"
 
-$(B)/uefi/stage1.bin: stage1/stage1.asm stage1/bootfail.inc $(B)/bios/layout.inc
+$(B)/uefi/stage1.bin: stage1/stage1.asm stage1/bootfail.inc stage1/rmentry.inc $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
 	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"

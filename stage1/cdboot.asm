@@ -12,6 +12,7 @@
 ; Memory: 0x7c00 this sector (the code must stay below 0x8000: stage2
 ; overwrites the rest); 0x8000.. stage2; stack below 0x7c00.
 %include "layout.inc"
+%include "rmentry.inc"
 bits 16
 org STAGE1_BASE
 
@@ -30,15 +31,7 @@ bi_csum:	dd 0
 		times 40 db 0
 
 real_start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	mov sp, STAGE1_BASE
-	sti
-	jmp 0:.norm			; some BIOSes enter at 07c0:0000
-.norm:
+	rm_entry
 	mov [drive], dl
 	mov eax, [bi_file]
 	test eax, eax

@@ -10,19 +10,12 @@
 ;
 ; Memory: 0x7c00 this sector; 0x8000.. stage2; stack below 0x7c00.
 %include "layout.inc"
+%include "rmentry.inc"
 bits 16
 org STAGE1_BASE
 
 start:
-	cli
-	xor ax, ax
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	mov sp, STAGE1_BASE
-	sti
-	jmp 0:.norm			; some BIOSes enter at 07c0:0000
-.norm:
+	rm_entry
 	mov [drive], dl
 	mov eax, [stage2_lba]
 	mov [dap.lba], eax
