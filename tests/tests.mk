@@ -100,16 +100,17 @@ $(B)/kernels/k_staticbase: $(B)/kernels/k_default $(B)/kpatch
 KERNEL_BINS += $(B)/kernels/k_badreloc $(B)/kernels/k_badconfig $(B)/kernels/k_truncated \
                $(B)/kernels/k_stackclash $(B)/kernels/k_staticbase
 
-# Ramdisks k_ramdisk verifies (header + byte i = (i * 7 + 3) % 251).
+# Ramdisks k_ramdisk verifies (header + byte i = (i * 7 + 3) % 251):
+# $(B)/ramdiskN.bin is RAMDISK_SIZE_N bytes (other fragments add sizes), and
+# ramdisk.bin an odd 1 MiB + 123.
+RAMDISK_SIZE_16  := 16777216
+RAMDISK_SIZE_256 := 268435456
+$(B)/ramdisk%.bin: tests/mkpattern.py
+	@mkdir -p $(dir $@)
+	python3 tests/mkpattern.py $@ $(RAMDISK_SIZE_$*) --header
 $(B)/ramdisk.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
 	python3 tests/mkpattern.py $@ 1048699 --header
-$(B)/ramdisk16.bin: tests/mkpattern.py
-	@mkdir -p $(dir $@)
-	python3 tests/mkpattern.py $@ 16777216 --header
-$(B)/ramdisk256.bin: tests/mkpattern.py
-	@mkdir -p $(dir $@)
-	python3 tests/mkpattern.py $@ 268435456 --header
 KERNEL_BINS += $(B)/ramdisk.bin $(B)/ramdisk16.bin $(B)/ramdisk256.bin
 
 # boot.json files: one the sentinel kernel checks, one malformed, one that

@@ -2,12 +2,8 @@
 # tests/suites/net-dnsmasq.sh) and of `make bench`'s network lines: a 64 MiB
 # ramdisk and a 96 MiB one (more than 65,535 TFTP blocks of 1432 bytes, so
 # the 16-bit block number wraps), both in k_ramdisk's pattern.
-$(B)/ramdisk64.bin: tests/mkpattern.py
-	@mkdir -p $(dir $@)
-	python3 tests/mkpattern.py $@ 67108864 --header
-$(B)/ramdisk96.bin: tests/mkpattern.py
-	@mkdir -p $(dir $@)
-	python3 tests/mkpattern.py $@ 100663296 --header
+RAMDISK_SIZE_64 := 67108864
+RAMDISK_SIZE_96 := 100663296
 KERNEL_BINS += $(B)/ramdisk64.bin $(B)/ramdisk96.bin
 CHECK_DEPS += $(B)/uefi/pxe.bin
 # Debug log level: stage2 then says how many TFTP blocks of which size came.
