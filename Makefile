@@ -80,9 +80,9 @@ $(B)/uefi/stage1.bin: stage1/stage1.asm stage1/bootfail.inc stage1/rmentry.inc $
 	@echo "stage1: $$(python3 -c "d=open('$@','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") of 416 code bytes used"
 
 # The PXE stage: the first 1 KiB of the BIOS network boot program.
-$(B)/uefi/pxe.bin: stage1/pxe.asm $(B)/bios/layout.inc
+$(B)/uefi/pxe.bin: stage1/pxe.asm stage1/bootfail.inc $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -I $(B)/bios/ $< -o $@
+	$(NASM) -f bin -I $(B)/bios/ -I stage1/ $< -o $@
 
 S2_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \

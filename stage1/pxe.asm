@@ -6,7 +6,8 @@
 ; This stage checks stage2's magic and jumps to it with eax =
 ; PXE_HANDOFF_MAGIC, ebx = PXENV+ and ecx = !PXE (segment:offset); stage2
 ; validates both structures (signatures, checksums) itself, in C.  Error:
-; "elfboot: pxe E3 halted" (stage2 missing from the NBP).
+; "elfboot: pxe E3 halted" (stage2 missing from the NBP), on the screen and
+; COM1 (stage1/bootfail.inc).
 %include "layout.inc"
 bits 16
 org STAGE1_BASE
@@ -27,28 +28,20 @@ start:
 	jmp 0:.norm
 .norm:
 	cmp dword [STAGE2_BASE + 4], STAGE2_MAGIC
-	jne fail
+	mov al, '3'			; (mov keeps the flags)
+	jne pxe_fail
 	mov eax, PXE_HANDOFF_MAGIC
 	mov dl, 0xff			; no boot drive
 	jmp 0:STAGE2_BASE
 
-fail:
+pxe_fail:
 	sti
-	mov si, msg
-.print:
-	lodsb
-	test al, al
-	jz .halt
-	mov ah, 0x0e
-	mov bx, 7
-	int 0x10
-	jmp .print
-.halt:
-	cli
-	hlt
-	jmp .halt
+	jmp fail
 
-msg:	db "elfboot: pxe E3 halted (no stage2 in the network boot program)", 13, 10, 0
+%include "bootfail.inc"
+
+msg:	db "elfboot: pxe E"
+.code:	db "3 halted (no stage2 in the network boot program)", 13, 10, 0
 
 %if ($ - $$) > PXE_STAGE_SIZE
 %error "the PXE stage overlaps stage2's place at 0x8000"

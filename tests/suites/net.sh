@@ -72,6 +72,11 @@ for mn in bios:e1000 uefi:virtio-fw uefi:e1000; do
 	boot ${mn%:*} ${mn#*:} 256M nokernel missing-kernel-${mn#*:} error \
 		"elfboot: error: kernel file 'kernel-x86_64' not found on TFTP server 10\.0\.2\.2"
 done
+# An NBP whose stage2 is damaged: the PXE stage stops with its code on the
+# screen and on COM1.
+root badnbp "$B/kernels/k_default" &&
+	printf 'XXXX' | dd of="$B/net/badnbp/elfboot.pxe" bs=1 seek=1028 conv=notrunc 2>/dev/null
+boot bios e1000 256M badnbp nbp-damaged error "elfboot: pxe E3 halted"
 # A ramdisk larger than the machine's memory: refused before the transfer.
 boot bios e1000 96M ramdisk too-big error \
 	"elfboot: error: network: TFTP server 10\.0\.2\.2: no memory for 'ramdisk' \(100663296 bytes\)"
