@@ -34,7 +34,7 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all deps run check unit boot-tests bench clean install
+.PHONY: all deps run check unit boot-tests bench clean
 all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin $(B)/uefi/pxe.bin $(B)/elfboot kernels
 
 deps:
@@ -121,18 +121,8 @@ $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/
 include examples/examples.mk
 include tests/tests.mk
 
-# make install [PREFIX=/usr/local] [DESTDIR=...]: the tool in bin/, the loader
-# binaries where it looks for them (share/elfboot/), the kernel header in
-# include/.
-PREFIX ?= /usr/local
-install: $(B)/elfboot $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
-	 $(B)/uefi/pxe.bin
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/elfboot $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(B)/elfboot $(DESTDIR)$(PREFIX)/bin/elfboot
-	install -m 644 $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/cdboot.bin \
-	  $(B)/uefi/pxe.bin \
-	  $(DESTDIR)$(PREFIX)/share/elfboot/
-	install -m 644 common/include/elfboot.h $(DESTDIR)$(PREFIX)/include/elfboot.h
+# make install / uninstall / programs: mk/install.mk.
+include mk/install.mk
 
 clean:
 	rm -rf $(B)
