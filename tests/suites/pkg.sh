@@ -276,7 +276,7 @@ t0=$(date +%s)
 if (cd "$src" && nice -n 10 dpkg-buildpackage -b -us -uc -j2) > "$tmp/deb.log" 2>&1; then
 	pass "dpkg-buildpackage -b builds the package ($(($(date +%s) - t0)) s)"
 else
-	fail "dpkg-buildpackage -b ($(grep -m1 -iE 'error|fatal' "$tmp/deb.log"))"
+	fail "dpkg-buildpackage -b ($(tail -1 "$tmp/deb.log"))"
 fi
 deb="$tmp/deb/elfboot_${VERSION}_amd64.deb"
 if [ -f "$deb" ]; then
