@@ -282,7 +282,7 @@ deb="$tmp/deb/elfboot_${VERSION}_amd64.deb"
 if [ -f "$deb" ]; then
 	dpkg-deb -c "$deb" | awk '{print $NF}' > "$tmp/deb.list"
 	missing=""
-	for f in usr/bin/elfboot usr/include/elfboot.h usr/lib/pkgconfig/elfboot.pc \
+	for f in usr/bin/elfboot usr/include/elfboot.h usr/share/pkgconfig/elfboot.pc \
 		usr/share/man/man1/elfboot.1.gz usr/share/man/man7/elfboot-protocol.7.gz \
 		usr/share/bash-completion/completions/elfboot usr/share/doc/elfboot/copyright; do
 		grep -qx "./$f" "$tmp/deb.list" || missing="$missing $f"
@@ -311,7 +311,7 @@ if [ -f "$deb" ]; then
 		dpkg -x "$deb" "$R" > "$tmp/dpkg.log" 2>&1
 	fi
 	if [ $? -eq 0 ] && [ -x "$R/usr/bin/elfboot" ]; then pass "the .deb installs into a fresh root ($how)"; else fail "install into a fresh root ($how): $(grep -m1 -i error "$tmp/dpkg.log")"; fi
-	pc=$(echo $(PKG_CONFIG_PATH="$R/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$R" pkg-config --cflags elfboot 2> /dev/null))
+	pc=$(echo $(PKG_CONFIG_PATH="$R/usr/share/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$R" pkg-config --cflags elfboot 2> /dev/null))
 	if [ "$pc" = "-I$R/usr/include" ]; then pass "the packaged elfboot.pc names /usr/include"; else fail "packaged elfboot.pc --cflags '$pc'"; fi
 	# The installed tool, alone (no loader dir from the environment), makes an
 	# image that boots on SeaBIOS.
