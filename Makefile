@@ -3,6 +3,7 @@
 #   make run        boot the example kernel under QEMU + OVMF
 #   make check      host unit tests (plain + ASan/UBSan) and QEMU boot tests
 #   make bench      boot-time benchmark (not part of check)
+#   make install    tool, loaders, header, elfboot.pc, man pages, completion (mk/install.mk)
 # `run` and `check` first install missing Debian packages (mk/deps.sh).
 
 B        := build

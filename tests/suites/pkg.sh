@@ -270,7 +270,7 @@ mkdir -p "$src"
 if git rev-parse --git-dir > /dev/null 2>&1; then
 	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$src"
 else
-	tar --exclude=./build --exclude=./debian/elfboot -cf - . | tar -xf - -C "$src"
+	tar --exclude=./build --exclude=./debian/build --exclude=./debian/elfboot --exclude=./debian/.debhelper -cf - . | tar -xf - -C "$src"
 fi
 t0=$(date +%s)
 if (cd "$src" && nice -n 10 dpkg-buildpackage -b -us -uc -j2) > "$tmp/deb.log" 2>&1; then
