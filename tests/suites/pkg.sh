@@ -14,6 +14,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export MTOOLS_SKIP_CHECK=1
 unset ELFBOOT_LOADER_DIR PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+# Run from `make check`: its make flags (jobserver, variables) are not ours.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 start=$(date +%s)
 VERSION=$(cat VERSION)
 
@@ -97,6 +99,14 @@ if [ ! -e /usr/include/elfboot.h ] && [ ! -e /usr/local/include/elfboot.h ]; the
 		pass "without the pkg-config flags the header is not found"
 	fi
 fi
+for page in 1:elfboot 7:elfboot-protocol; do
+	got=$(man -M "$P2/share/man" -w "${page%%:*}" "${page#*:}" 2> /dev/null)
+	if [ "$got" = "$P2/share/man/man${page%%:*}/${page#*:}.${page%%:*}" ]; then
+		pass "man finds ${page#*:}(${page%%:*}) in the installed tree"
+	else
+		fail "man -M PREFIX/share/man -w ${page#*:} gave '$got'"
+	fi
+done
 if make --no-print-directory -s B="$B" uninstall DESTDIR="$D" > /dev/null 2> "$tmp/err"; then
 	left=$(cd "$D" && find . -type f)
 	if [ -z "$left" ]; then pass "make uninstall removes every installed file"; else fail "make uninstall left: $left"; fi
@@ -144,8 +154,9 @@ done
 if [ -z "$missing" ]; then pass "elfboot-protocol.7: config section, macro, BootInfo, memory map, handoff"; else fail "elfboot-protocol.7 lacks section(s)$missing"; fi
 
 # ---------------------------------------------------------------- bash completion
-# complete WORDS...: what the installed completion offers for the last word.
-COMPL=config-tool/elfboot.bash-completion
+# complete WORDS...: what the installed completion (the PREFIX install above)
+# offers for the last word.
+COMPL="$P2/share/bash-completion/completions/elfboot"
 complete_words() {
 	bash --norc --noprofile -c '
 		f=$1; shift
@@ -315,7 +326,7 @@ if [ -f "$deb" ]; then
 	if [ "$pc" = "-I$R/usr/include" ]; then pass "the packaged elfboot.pc names /usr/include"; else fail "packaged elfboot.pc --cflags '$pc'"; fi
 	# The installed tool, alone (no loader dir from the environment), makes an
 	# image that boots on SeaBIOS.
-	if "$R/usr/bin/elfboot" image --bios -o "$tmp/k.img" "$B/kernels/k_default" > /dev/null 2> "$tmp/err"; then
+	if "$R/usr/bin/elfboot" image -o "$tmp/k.img" "$B/kernels/k_default" > /dev/null 2> "$tmp/err"; then
 		sh tests/qemu.sh bios "$tmp/k.img" 60 > "$tmp/boot.log" 2>&1
 		rc=$?
 		if [ $rc -eq 0 ] && grep -q 'ktest: PASS' "$tmp/boot.log"; then
