@@ -57,8 +57,10 @@ int eb_fault_idt_live(void)
 	return idtr.base == (uint64_t)(uintptr_t)idt && idtr.limit == sizeof idt - 1;
 }
 
-static const char *const mnemonic[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "coprocessor segment overrun",
+/* Fixed-width names, not pointers: a position-independent loader would need
+ * a load-time relocation per pointer. */
+static const char mnemonic[32][9] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
 	"#TS", "#NP", "#SS", "#GP", "#PF", "reserved", "#MF", "#AC", "#MC", "#XM",
 	"#VE", "#CP", "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
 	"#HV", "#VC", "#SX", "reserved",

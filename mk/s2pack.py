@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+# s2pack.py RAW PAYLOAD START OUT - packs stage2 (issue 9's 32 KiB budget for
+# stage1 + stage2).  RAW is the linked image (objcopy -O binary) from START
+# (stage2.ld's __stage2_start); its bytes below PAYLOAD (.entry: real-mode
+# code and the unpacker, stage2/entry.asm) stay as they are, the rest is
+# compressed.
+# OUT = entry bytes + stream, padded to whole sectors; header +8 becomes
+# OUT's length (what stage1/cdboot read) and +12 the unpacked length.
+#
+# Stream (read by unpack in entry.asm): control bits come MSB first from a
+# byte fetched whenever the previous one is used up; literal and offset
+# bytes come from the stream in between.
+#   0            one literal byte follows
+#   1 G(h) b G(n) a match: offset = (h - 1) * 256 + b + 1, length n + 1
+# G(v), v >= 1: Elias gamma, interleaved: for each bit of v below its top
+# bit, a 1 and that bit; then a 0.  The unpacker stops at the unpacked
+# length; nothing else marks the end.
+import os
+import struct
+import sys
+
+MAX_OFF = 1 << 16
+CHAIN = 256
+
+
+def gamma_bits(v):
+    return 2 * (v.bit_length() - 1) + 1
+
+
+def match_bits(off, n):
+    h = ((off - 1) >> 8) + 1
+    return 1 + gamma_bits(h) + 8 + gamma_bits(n - 1)
+
+
+class Writer:
+    def __init__(self):
+        self.out = bytearray()
+        self.ctl = None  # index of the control byte being filled
+        self.nbits = 8
+
+    def bit(self, b):
+        if self.nbits == 8:
+            self.ctl = len(self.out)
+            self.out.append(0)
+            self.nbits = 0
+        if b:
+            self.out[self.ctl] |= 0x80 >> self.nbits
+        self.nbits += 1
+
+    def gamma(self, v):
+        assert v >= 1
+        for i in range(v.bit_length() - 2, -1, -1):
+            self.bit(1)
+            self.bit((v >> i) & 1)
+        self.bit(0)
+
+    def byte(self, b):
+        self.out.append(b)
+
+
+def best_match(data, i, heads, prev):
+    """Longest (cheapest per byte) match at i from the hash chains."""
+    n = len(data)
+    if i + 2 > n:
+        return 0, 0
+    key = data[i] | data[i + 1] << 8
+    j = heads.get(key, -1)
+    best_len, best_off, tries = 0, 0, CHAIN
+    while j >= 0 and i - j <= MAX_OFF and tries:
+        tries -= 1
+        if data[j + best_len:j + best_len + 1] == data[i + best_len:i + best_len + 1]:
+            k = 0
+            while i + k < n and data[j + k] == data[i + k]:
+                k += 1
+            if k > best_len or (k == best_len and i - j < best_off):
+                if match_bits(i - j, k) < 9 * k:
+                    best_len, best_off = k, i - j
+        j = prev[j]
+    return best_len, best_off
+
+
+def compress(data):
+    """Greedy parse with one step of lazy matching."""
+    n = len(data)
+    heads, prev = {}, [-1] * n
+    done = 0  # positions below this are in the hash chains
+
+    def search(i):
+        nonlocal done
+        while done < i:
+            if done + 2 <= n:
+                key = data[done] | data[done + 1] << 8
+                prev[done] = heads.get(key, -1)
+                heads[key] = done
+            done += 1
+        return best_match(data, i, heads, prev)
+
+    w = Writer()
+    i = 0
+    while i < n:
+        ln, off = search(i)
+        if ln >= 2:
+            ln2, off2 = search(i + 1)
+            if ln2 > ln + 1:
+                w.bit(0)
+                w.byte(data[i])
+                i, ln, off = i + 1, ln2, off2
+            w.bit(1)
+            w.gamma(((off - 1) >> 8) + 1)
+            w.byte((off - 1) & 0xff)
+            w.gamma(ln - 1)
+            i += ln
+        else:
+            w.bit(0)
+            w.byte(data[i])
+            i += 1
+    return bytes(w.out)
+
+
+def decompress(stream, n):
+    """The unpacker's algorithm, to check every packed image at build time."""
+    out = bytearray()
+    pos, ctl, left = 0, 0, 0
+
+    def bit():
+        nonlocal pos, ctl, left
+        if not left:
+            ctl, left = stream[pos], 8
+            pos += 1
+        left -= 1
+        return (ctl >> left) & 1
+
+    def gamma():
+        v = 1
+        while bit():
+            v = v * 2 + bit()
+        return v
+
+    while len(out) < n:
+        if not bit():
+            out.append(stream[pos])
+            pos += 1
+        else:
+            h = gamma()
+            off = (h - 1) * 256 + stream[pos] + 1
+            pos += 1
+            ln = gamma() + 1
+            for _ in range(ln):
+                out.append(out[-off])
+    return bytes(out[:n])
+
+
+def main():
+    raw_path, out_path = sys.argv[1], sys.argv[4]
+    entry_size = int(sys.argv[2], 16) - int(sys.argv[3], 16)
+    raw = open(raw_path, 'rb').read()
+    entry, body = bytearray(raw[:entry_size]), raw[entry_size:]
+    stream = compress(body)
+    if decompress(stream, len(body)) != body:
+        sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    total = (entry_size + len(stream) + 511) // 512 * 512
+    struct.pack_into('<II', entry, 8, total, len(body))
+    out = bytes(entry) + stream
+    out += bytes(total - len(out))
+    tmp = out_path + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(out)
+    os.replace(tmp, out_path)
+    print("stage2: %d bytes packed to %d (+ %d of .entry)" % (len(body), len(stream), entry_size))
+
+
+if __name__ == '__main__':
+    main()
