@@ -58,62 +58,66 @@ class Writer:
         self.out.append(b)
 
 
-def best_match(data, i, heads, prev):
-    """Longest (cheapest per byte) match at i from the hash chains."""
-    n = len(data)
-    if i + 2 > n:
-        return 0, 0
-    key = data[i] | data[i + 1] << 8
-    j = heads.get(key, -1)
-    best_len, best_off, tries = 0, 0, CHAIN
-    while j >= 0 and i - j <= MAX_OFF and tries:
-        tries -= 1
-        if data[j + best_len:j + best_len + 1] == data[i + best_len:i + best_len + 1]:
-            k = 0
-            while i + k < n and data[j + k] == data[i + k]:
-                k += 1
-            if k > best_len or (k == best_len and i - j < best_off):
-                if match_bits(i - j, k) < 9 * k:
-                    best_len, best_off = k, i - j
-        j = prev[j]
-    return best_len, best_off
+def match_len(data, i, j):
+    """Length of the common run at i and j (j < i), compared in chunks."""
+    n, k = len(data), 0
+    while i + k + 32 <= n and data[i + k:i + k + 32] == data[j + k:j + k + 32]:
+        k += 32
+    while i + k < n and data[i + k] == data[j + k]:
+        k += 1
+    return k
 
 
 def compress(data):
-    """Greedy parse with one step of lazy matching."""
+    """Optimal parse for this code's costs (shortest path over positions):
+    at each position the hash chain gives, nearest first, each offset that
+    reaches further than every nearer one; every length up to that reach is
+    tried with the nearest offset that has it."""
     n = len(data)
     heads, prev = {}, [-1] * n
-    done = 0  # positions below this are in the hash chains
-
-    def search(i):
-        nonlocal done
-        while done < i:
-            if done + 2 <= n:
-                key = data[done] | data[done + 1] << 8
-                prev[done] = heads.get(key, -1)
-                heads[key] = done
-            done += 1
-        return best_match(data, i, heads, prev)
-
+    inf = float('inf')
+    cost = [0] + [inf] * n
+    step = [None] * (n + 1)  # how position k is best reached: (from, len, off)
+    for i in range(n):
+        c = cost[i] + 9
+        if c < cost[i + 1]:
+            cost[i + 1], step[i + 1] = c, (i, 1, 0)
+        if i + 2 > n:
+            continue
+        key = data[i] | data[i + 1] << 8
+        j, tries, reach = heads.get(key, -1), CHAIN, 1
+        while j >= 0 and i - j <= MAX_OFF and tries:
+            tries -= 1
+            if i + reach < n and data[j + reach] == data[i + reach]:
+                k = match_len(data, i, j)
+                if k > reach:
+                    off = i - j
+                    # Long runs: every length is not worth trying.
+                    lens = range(reach + 1, k + 1) if k - reach <= 64 else \
+                        list(range(reach + 1, reach + 65)) + [k]
+                    for ln in lens:
+                        c = cost[i] + match_bits(off, ln)
+                        if c < cost[i + ln]:
+                            cost[i + ln], step[i + ln] = c, (i, ln, off)
+                    reach = k
+            j = prev[j]
+        prev[i] = heads.get(key, -1)
+        heads[key] = i
+    tokens, k = [], n
+    while k:
+        i, ln, off = step[k]
+        tokens.append((i, ln, off))
+        k = i
     w = Writer()
-    i = 0
-    while i < n:
-        ln, off = search(i)
-        if ln >= 2:
-            ln2, off2 = search(i + 1)
-            if ln2 > ln + 1:
-                w.bit(0)
-                w.byte(data[i])
-                i, ln, off = i + 1, ln2, off2
+    for i, ln, off in reversed(tokens):
+        if ln == 1:
+            w.bit(0)
+            w.byte(data[i])
+        else:
             w.bit(1)
             w.gamma(((off - 1) >> 8) + 1)
             w.byte((off - 1) & 0xff)
             w.gamma(ln - 1)
-            i += ln
-        else:
-            w.bit(0)
-            w.byte(data[i])
-            i += 1
     return bytes(w.out)
 
 
