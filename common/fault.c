@@ -16,7 +16,7 @@ struct eb_fault_frame {
 
 void eb_fault(const struct eb_fault_frame *f) __attribute__((noreturn));
 
-static const char *phase = "starting";
+static const char *phase; /* NULL: "starting" (no relocation in a PIC loader) */
 static volatile int in_fault;
 static uint64_t idt[2 * 32] __attribute__((aligned(16)));
 
@@ -92,7 +92,7 @@ void eb_fault(const struct eb_fault_frame *f)
 	__asm__ volatile("mov %%cr2, %0" : "=r"(a));
 	eb_snprintf(cr2, sizeof cr2, " CR2 0x%lx", a);
 	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx RSP 0x%lx%s while %s", v, mnemonic[v], err,
-		 f->rip, f->rsp, cr2, phase);
+		 f->rip, f->rsp, cr2, phase ? phase : "starting");
 	eb_fatal();
 }
 

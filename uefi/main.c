@@ -202,10 +202,10 @@ static void file_pages_free(uint64_t addr, uint64_t bytes)
 	uefi_call_wrapper(bs->FreePages, 2, addr, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE);
 }
 
-static const struct file_alloc file_mem = { file_pages, file_pages_free };
-
 int plat_read_file(const char *name, struct plat_file *out)
 {
+	/* On the stack, not static: no load-time relocation (size budget). */
+	const struct file_alloc file_mem = { file_pages, file_pages_free };
 	return source_load(source, &file_mem, name, out);
 }
 
@@ -469,13 +469,31 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
+/* .bss has no bytes in the file (uefi/efi.lds): the PE loader zero-fills
+ * it, as PE/COFF requires.  Checked before anything is stored there, since
+ * every zero-initialised variable relies on it; a firmware that did not is
+ * named on serial, and the section zeroed here. */
+extern uint8_t __bss_start[], __bss_end[];
+static int bss_check(void)
+{
+	for (const uint8_t *p = __bss_start; p < __bss_end; p++)
+		if (*p) {
+			memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+			return 1;
+		}
+	return 0;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 {
+	int bss_dirty = bss_check();
 	image = img;
 	st = systab;
 	bs = systab->BootServices;
 	serial_init();
+	if (bss_dirty)
+		eb_log(EB_LOG_WARN, "elfboot: warning: the firmware did not zero the loader's .bss\r\n");
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	/* Where files come from, chosen once, by the protocols on the loaded
