@@ -476,7 +476,9 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 extern uint8_t __bss_start[], __bss_end[];
 static int bss_check(void)
 {
-	for (const uint8_t *p = __bss_start; p < __bss_end; p++)
+	/* Quadwords: efi.lds aligns both ends to 8. */
+	const uint64_t *p = (const void *)__bss_start, *end = (const void *)__bss_end;
+	for (; p < end; p++)
 		if (*p) {
 			memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
 			return 1;
