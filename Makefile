@@ -26,8 +26,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # code is built -Os with one section per function and object, so the link
 # drops what nothing calls (--gc-sections).  The boot's hot loops are
 # string instructions in asm (common/string.c) and firmware calls, which -Os
-# does not slow down; bench/bench.sh measured no difference.  -MMD -MP: each
-# object's header dependencies come from the compiler (the .d files below).
+# does not slow down.  -MMD -MP: each object's header dependencies come from
+# the compiler (the .d files included below).
 EFI_LIMIT  := 49152
 BIOS_LIMIT := 32768
 SIZE_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -MMD -MP
@@ -45,8 +45,9 @@ EFI_CFLAGS := -std=c11 -g -ffreestanding -fno-stack-protector -fno-stack-check \
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
                -T uefi/efi.lds
 # The PE sections objcopy keeps: gnu-efi's _relocate needs only .dynamic
-# and .rela (no symbols: --strip-all).  .bss has no file bytes: the PE
-# loader zero-fills it (PE/COFF uninitialized data).
+# and .rela (no symbols: --strip-all).  BOOTX64.EFI has no .rela today: its
+# code keeps no pointers in initialised data, each would cost a relocation.
+# .bss has no file bytes: the PE loader zero-fills it (PE/COFF).
 EFI_SECTIONS := --strip-all -j .text -j .data -j .dynamic -j .rela -j .reloc -j .bss
 
 HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE
