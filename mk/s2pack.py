@@ -162,6 +162,11 @@ def main():
     stream = compress(body)
     if decompress(stream, len(body)) != body:
         sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    # entry.asm first moves the stream to the bounce buffer (layout.h's
+    # BOUNCE_SIZE, 64 KiB) and refuses a longer one at boot: refuse it here.
+    if len(stream) > 0x10000:
+        sys.exit("s2pack: error: the packed stream is %d bytes, more than the "
+                 "64 KiB bounce buffer it is unpacked from" % len(stream))
     total = (entry_size + len(stream) + 511) // 512 * 512
     struct.pack_into('<II', entry, 8, total, len(body))
     out = bytes(entry) + stream
