@@ -177,7 +177,9 @@ static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
 
 static int level_of(const char *s)
 {
-	static const char *const names[] = { "off", "error", "warn", "info", "debug", "trace" };
+	/* Char arrays rather than pointer tables here: a PIC loader needs no
+	 * load-time relocation for them (BOOTX64.EFI's size budget). */
+	static const char names[][6] = { "off", "error", "warn", "info", "debug", "trace" };
 	for (int i = 0; i < 6; i++) {
 		const char *a = s, *b = names[i];
 		while (*a && *b && lower(*a) == *b) {
@@ -241,8 +243,8 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 	if (!strcmp(key, "_test_sentinel"))
 		return parse_u64(j, &c->test_sentinel);
 	if (!strcmp(key, "_test_fault")) {
-		static const char *const names[] = { "exception", "exit-retry", "exit-fail",
-						     "tftp-blocks" };
+		static const char names[][12] = { "exception", "exit-retry", "exit-fail",
+						  "tftp-blocks" };
 		char v[16];
 		if (parse_string(j, v, sizeof v))
 			return EB_ERR;

@@ -16,7 +16,7 @@ struct eb_fault_frame {
 
 void eb_fault(const struct eb_fault_frame *f) __attribute__((noreturn));
 
-static const char *phase = "starting";
+static const char *phase; /* NULL: "starting" (no relocation in a PIC loader) */
 static volatile int in_fault;
 static uint64_t idt[2 * 32] __attribute__((aligned(16)));
 
@@ -57,8 +57,10 @@ int eb_fault_idt_live(void)
 	return idtr.base == (uint64_t)(uintptr_t)idt && idtr.limit == sizeof idt - 1;
 }
 
-static const char *const mnemonic[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "coprocessor segment overrun",
+/* Fixed-width names, not pointers: a position-independent loader would need
+ * a load-time relocation per pointer. */
+static const char mnemonic[32][9] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
 	"#TS", "#NP", "#SS", "#GP", "#PF", "reserved", "#MF", "#AC", "#MC", "#XM",
 	"#VE", "#CP", "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
 	"#HV", "#VC", "#SX", "reserved",
@@ -90,7 +92,7 @@ void eb_fault(const struct eb_fault_frame *f)
 	__asm__ volatile("mov %%cr2, %0" : "=r"(a));
 	eb_snprintf(cr2, sizeof cr2, " CR2 0x%lx", a);
 	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx RSP 0x%lx%s while %s", v, mnemonic[v], err,
-		 f->rip, f->rsp, cr2, phase);
+		 f->rip, f->rsp, cr2, phase ? phase : "starting");
 	eb_fatal();
 }
 

@@ -11,7 +11,7 @@
 ; layout.h.
 %include "layout.inc"
 
-extern __stage2_size, __bss_start, __bss_end, stage2_main
+extern __stage2_size, __stage2_payload, __stage2_packed, __bss_start, __bss_end, stage2_main
 global _start16, bios_call, bios_farcall, bios_regs, bios_scratch, boot_drive, bios_selftest_isr
 global boot_medium, boot_pxenv, boot_pxe, far_args, far_nargs, bios_selftest_far
 
@@ -28,7 +28,8 @@ _start16:
 	jmp short real_start
 	align 4, db 0
 	dd STAGE2_MAGIC			; +4: checked by stage1
-	dd __stage2_size		; +8: bytes of the stage2 image
+	dd __stage2_size		; +8: bytes of the stage2 file (s2pack sets it)
+	dd 0				; +12: unpacked bytes after .entry (s2pack)
 
 real_start:
 	cli
@@ -203,6 +204,7 @@ lm_entry:
 	mov fs, ax
 	mov gs, ax
 	mov rsp, LM_STACK_TOP
+	call unpack
 	mov rdi, __bss_start
 	mov rcx, __bss_end
 	sub rcx, rdi
@@ -214,6 +216,108 @@ lm_entry:
 	cli
 	hlt
 	jmp .halt
+
+;; unpack: everything after .entry is stored packed (mk/s2pack.py, whose
+; header comment defines the stream).  The stream is first moved to the
+; bounce buffer, since the unpacked bytes overwrite where it was loaded, then
+; unpacked to where it was linked.  The header's lengths are checked against
+; the link, and no match may write past the end: a damaged stage2 stops with
+; one line on screen and COM1 instead of overwriting the stack.
+; rsi: stream, rdi: output, r8: output end, r9b/r10d: control bits.  The bit
+; reader is a macro, not a call: under QEMU's TCG every `ret` is an indirect
+; jump looked up at run time, which made the unpacking several times slower.
+%macro unpack_bit 0			; CF = the next control bit
+	dec r10d
+	jns %%have
+	mov r9b, [rsi]
+	inc rsi
+	mov r10d, 7
+%%have:
+	add r9b, r9b
+%endmacro
+%macro unpack_gamma 0			; eax = the next Elias gamma number
+	mov eax, 1
+%%more:
+	unpack_bit
+	jnc %%got
+	unpack_bit
+	adc eax, eax
+	jmp %%more
+%%got:
+%endmacro
+unpack:
+	mov esi, __stage2_payload
+	mov edi, BOUNCE_BASE
+	mov ecx, [STAGE2_BASE + 8]
+	sub ecx, __stage2_payload - STAGE2_BASE
+	jbe unpack_fail
+	cmp ecx, BOUNCE_SIZE
+	ja unpack_fail
+	rep movsb
+	mov esi, BOUNCE_BASE
+	mov edi, __stage2_payload
+	mov r8d, [STAGE2_BASE + 12]
+	cmp r8d, __stage2_packed
+	jne unpack_fail
+	add r8, rdi
+	xor r10d, r10d
+.next:
+	cmp rdi, r8
+	jae .done
+	unpack_bit
+	jc .match
+	movsb				; a literal
+	jmp .next
+.match:
+	unpack_gamma			; offset = (h - 1) * 256 + byte + 1
+	dec eax
+	shl eax, 8
+	mov al, [rsi]
+	inc rsi
+	inc eax
+	mov edx, eax
+	unpack_gamma			; length - 1
+	lea rcx, [rax + 1]
+	mov rax, r8
+	sub rax, rdi
+	cmp rcx, rax
+	ja unpack_fail
+	mov rax, rsi
+	mov rsi, rdi
+	sub rsi, rdx
+	rep movsb			; byte by byte: overlapping copies repeat
+	mov rsi, rax
+	jmp .next
+.done:
+	ret
+
+; No BIOS and no C yet: the line goes straight to the text screen and COM1
+; (as the firmware left it set up).
+unpack_fail:
+	mov esi, msg_unpack
+	mov edi, 0xb8000
+.char:
+	lodsb
+	test al, al
+	jz .halt
+	mov ah, 0x07
+	stosw
+	mov bl, al
+	mov dx, 0x3fd			; line status: wait for an empty holding register
+.wait:
+	in al, dx
+	test al, 0x20
+	jz .wait
+	mov al, bl
+	mov dx, 0x3f8
+	out dx, al
+	jmp .char
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+msg_unpack: db "elfboot: stage2: its packed code is damaged; halted.", 13, 10, 0
 
 ; void bios_call(uint32_t intno): runs `int intno` in real mode with the
 ; registers and arithmetic flags in bios_regs, and stores them (and eflags)

@@ -156,23 +156,27 @@ static void begin_exit(void)
  * spec's table, for error lines.  Two buffers: one message may hold two. */
 const char *efi_status(EFI_STATUS s)
 {
-	static const char *const names[] = {
-		"EFI_SUCCESS", "EFI_LOAD_ERROR", "EFI_INVALID_PARAMETER", "EFI_UNSUPPORTED",
-		"EFI_BAD_BUFFER_SIZE", "EFI_BUFFER_TOO_SMALL", "EFI_NOT_READY", "EFI_DEVICE_ERROR",
-		"EFI_WRITE_PROTECTED", "EFI_OUT_OF_RESOURCES", "EFI_VOLUME_CORRUPTED",
-		"EFI_VOLUME_FULL", "EFI_NO_MEDIA", "EFI_MEDIA_CHANGED", "EFI_NOT_FOUND",
-		"EFI_ACCESS_DENIED", "EFI_NO_RESPONSE", "EFI_NO_MAPPING", "EFI_TIMEOUT",
-		"EFI_NOT_STARTED", "EFI_ALREADY_STARTED", "EFI_ABORTED", "EFI_ICMP_ERROR",
-		"EFI_TFTP_ERROR", "EFI_PROTOCOL_ERROR", "EFI_INCOMPATIBLE_VERSION",
-		"EFI_SECURITY_VIOLATION", "EFI_CRC_ERROR", "EFI_END_OF_MEDIA", "status 29",
-		"status 30", "EFI_END_OF_FILE", "EFI_INVALID_LANGUAGE", "EFI_COMPROMISED_DATA",
-	};
+	/* One string of NUL-separated names, in code order, without their
+	 * "EFI_" prefix: no pointer table to relocate, and small (size budget). */
+	static const char names[] =
+		"SUCCESS\0LOAD_ERROR\0INVALID_PARAMETER\0UNSUPPORTED\0BAD_BUFFER_SIZE\0"
+		"BUFFER_TOO_SMALL\0NOT_READY\0DEVICE_ERROR\0WRITE_PROTECTED\0OUT_OF_RESOURCES\0"
+		"VOLUME_CORRUPTED\0VOLUME_FULL\0NO_MEDIA\0MEDIA_CHANGED\0NOT_FOUND\0"
+		"ACCESS_DENIED\0NO_RESPONSE\0NO_MAPPING\0TIMEOUT\0NOT_STARTED\0ALREADY_STARTED\0"
+		"ABORTED\0ICMP_ERROR\0TFTP_ERROR\0PROTOCOL_ERROR\0INCOMPATIBLE_VERSION\0"
+		"SECURITY_VIOLATION\0CRC_ERROR\0END_OF_MEDIA\0\0\0END_OF_FILE\0INVALID_LANGUAGE\0"
+		"COMPROMISED_DATA\0";
+	enum { NAMES = 34 };
 	static char buf[2][64];
 	static unsigned which;
 	uint64_t code = (uint64_t)s & ~(1ull << 63);
 	char *b = buf[which++ & 1];
-	if (code < sizeof names / sizeof names[0] && ((uint64_t)s >> 63 || !code))
-		eb_snprintf(b, sizeof buf[0], "0x%lx %s", (uint64_t)s, names[code]);
+	const char *n = names;
+	for (uint64_t i = 0; i < code && i < NAMES; i++)
+		n += strlen(n) + 1;
+	/* Codes 29 and 30 have no name in the spec: empty strings. */
+	if (code < NAMES && *n && ((uint64_t)s >> 63 || !code))
+		eb_snprintf(b, sizeof buf[0], "0x%lx EFI_%s", (uint64_t)s, n);
 	else
 		eb_snprintf(b, sizeof buf[0], "0x%lx", (uint64_t)s);
 	return b;
@@ -198,10 +202,10 @@ static void file_pages_free(uint64_t addr, uint64_t bytes)
 	uefi_call_wrapper(bs->FreePages, 2, addr, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE);
 }
 
-static const struct file_alloc file_mem = { file_pages, file_pages_free };
-
 int plat_read_file(const char *name, struct plat_file *out)
 {
+	/* On the stack, not static: no load-time relocation (size budget). */
+	const struct file_alloc file_mem = { file_pages, file_pages_free };
 	return source_load(source, &file_mem, name, out);
 }
 
@@ -465,13 +469,33 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
+/* .bss has no bytes in the file (uefi/efi.lds): the PE loader zero-fills
+ * it, as PE/COFF requires.  Checked before anything is stored there, since
+ * every zero-initialised variable relies on it; a firmware that did not is
+ * named on serial, and the section zeroed here. */
+extern uint8_t __bss_start[], __bss_end[];
+static int bss_check(void)
+{
+	/* Quadwords: efi.lds aligns both ends to 8. */
+	const uint64_t *p = (const void *)__bss_start, *end = (const void *)__bss_end;
+	for (; p < end; p++)
+		if (*p) {
+			memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+			return 1;
+		}
+	return 0;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 {
+	int bss_dirty = bss_check();
 	image = img;
 	st = systab;
 	bs = systab->BootServices;
 	serial_init();
+	if (bss_dirty)
+		eb_log(EB_LOG_WARN, "elfboot: warning: the firmware did not zero the loader's .bss\r\n");
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	/* Where files come from, chosen once, by the protocols on the loaded

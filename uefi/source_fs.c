@@ -82,7 +82,10 @@ static int fs_read(const char *name, void *dst, uint64_t bytes)
 	return EB_OK;
 }
 
-static const struct file_source fs_source = { "disk", fs_size, fs_read };
+/* Filled in at run time, as are the other tables of function pointers in
+ * uefi/: a static initialiser would need a load-time relocation each
+ * (BOOTX64.EFI's size budget: with none, there is no .rela section). */
+static struct file_source fs_source;
 
 int source_fs_open(const struct file_source **out)
 {
@@ -98,6 +101,9 @@ int source_fs_open(const struct file_source **out)
 	s = uefi_call_wrapper(fs->OpenVolume, 2, fs, &root);
 	if (EFI_ERROR(s))
 		return eb_error("uefi: cannot open the boot volume (status %s)", efi_status(s));
+	fs_source.medium = "disk";
+	fs_source.size = fs_size;
+	fs_source.read = fs_read;
 	*out = &fs_source;
 	return EB_OK;
 }

@@ -26,7 +26,7 @@ static EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;
 static EFI_DISK_IO_PROTOCOL *disk_io;
 static UINT32 media_id;
 static struct iso_vol vol;
-static const char *medium = "cd";
+static const char *medium; /* set by source_iso_open */
 
 static int blocks_read(void *ctx, uint64_t lba, uint64_t count, void *dst)
 {
@@ -49,7 +49,8 @@ static int iso_read_file(const char *name, void *dst, uint64_t bytes)
 	return iso_source_read(&vol, medium, name, dst, bytes);
 }
 
-static struct file_source iso_source = { "cd", iso_size, iso_read_file };
+/* Filled in at run time: no load-time relocation (source_fs.c). */
+static struct file_source iso_source;
 
 /* The device holding the partition we were loaded from: our device path
  * cut before its partition nodes (CD-ROM entry, hard-drive partition),
@@ -128,6 +129,8 @@ int source_iso_open(const struct file_source **out)
 	if (st != EB_OK)
 		return st;
 	iso_source.medium = medium;
+	iso_source.size = iso_size;
+	iso_source.read = iso_read_file;
 	*out = &iso_source;
 	return EB_OK;
 }

@@ -233,7 +233,8 @@ static int net_read(const char *name, void *dst, uint64_t bytes)
 }
 
 static char medium[48];
-static const struct file_source pxe_source = { medium, net_size, net_read };
+/* Filled in at run time: no load-time relocation (source_fs.c). */
+static struct file_source pxe_source;
 
 const char *source_pxe_place(void)
 {
@@ -282,6 +283,9 @@ int source_pxe_open(const struct file_source **out)
 	eb_snprintf(medium, sizeof medium, "network: TFTP server %s", server_str);
 	eb_log(EB_LOG_INFO, "elfboot: network boot: TFTP server %s, directory '%s'\r\n", server_str,
 	       dir);
+	pxe_source.medium = medium;
+	pxe_source.size = net_size;
+	pxe_source.read = net_read;
 	*out = &pxe_source;
 	return EB_OK;
 }
