@@ -17,7 +17,7 @@
 
 #include "core.h"
 #include "iso9660.h"
-#include "layout.h"
+#include "bios_layout.h"
 #include "tool.h"
 
 #define MIB (1024ull * 1024)
