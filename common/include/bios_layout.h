@@ -18,8 +18,8 @@
  *                    aligned so no transfer crosses a DMA boundary
  *   0x80000-0x9ffff  left alone: the EBDA may start here
  */
-#ifndef ELFBOOT_BIOS_LAYOUT_H
-#define ELFBOOT_BIOS_LAYOUT_H
+#ifndef ELFBOOT_LOWMEM_LAYOUT_H
+#define ELFBOOT_LOWMEM_LAYOUT_H
 #define STAGE1_BASE       0x7c00
 #define STAGE2_BASE       0x8000
 #define STAGE2_LIMIT      0x60000
