@@ -119,8 +119,9 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 		memcpy(server_ip, db.server, 4);
 		memcpy(dir, db.dir, sizeof dir);
 		/* giaddr: the relay agent, the PXE API's "gateway" for TFTP */
-		if (size >= 28)
-			memcpy(gateway_ip, (const uint8_t *)low((uint32_t)seg << 16 | off) + 24, 4);
+		const struct bootp_header *h = low((uint32_t)seg << 16 | off);
+		if (size >= ELFBOOT_OFFSETOF(struct bootp_header, giaddr) + sizeof h->giaddr)
+			memcpy(gateway_ip, h->giaddr, 4);
 		found = 1;
 	}
 	if (!found) {
