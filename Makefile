@@ -88,10 +88,11 @@ $(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so mk/size-check.sh
 	@sh mk/size-check.sh BOOTX64.EFI $(EFI_LIMIT) $@ || { rm -f $@; exit 1; }
 
 # ---------------------------------------------------------------- BIOS
-# layout.h is the one source of the low-memory map; NASM gets it as %defines.
-$(B)/bios/layout.inc: stage2/layout.h
+# bios_layout.h (shared with the tool) and layout.h are the one source of the
+# low-memory map; NASM gets them as %defines.
+$(B)/bios/layout.inc: common/include/bios_layout.h stage2/layout.h
 	@mkdir -p $(dir $@)
-	sed -n 's/^#define/%define/p' $< > $@
+	sed -n 's/^#define/%define/p' $^ > $@
 
 # The loader binaries live together (build/uefi/ is the tool's loader dir).
 $(B)/uefi/cdboot.bin: stage1/cdboot.asm stage1/bootfail.inc stage1/rmentry.inc $(B)/bios/layout.inc
@@ -150,9 +151,9 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/
 # ---------------------------------------------------------------- host tool
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
             config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
-$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) -lelf -o $@
 
 include examples/examples.mk
 include tests/tests.mk

@@ -9,11 +9,8 @@
 #include "core.h"
 #include "dhcp.h"
 
-#define BOOTP_SIADDR 20
-#define BOOTP_SNAME 44
-#define BOOTP_FILE 108
-#define BOOTP_OPTIONS 236 /* magic cookie, then options */
-#define BOOTP_MIN 236
+#define BOOTP_MIN ((size_t)sizeof(struct bootp_header))
+#define BOOTP_OPTIONS BOOTP_MIN /* magic cookie, then options */
 
 /* The first instance of option `code` in opts[0..len): its bytes and
  * length, or NULL.  Stops at the end option or where a length overruns. */
@@ -39,11 +36,18 @@ static const uint8_t *find_option(const uint8_t *opts, size_t len, uint8_t code,
 	return NULL;
 }
 
+/* True if DHCP's magic cookie (99.130.83.99) follows the BOOTP header. */
+static int has_cookie(const uint8_t *pkt, size_t len)
+{
+	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
+	return len >= BOOTP_OPTIONS + 4 && memcmp(pkt + BOOTP_OPTIONS, cookie, 4) == 0;
+}
+
 /* Looks in the options area, then in the fields option 52 lends it. */
 static const uint8_t *option(const uint8_t *pkt, size_t len, uint8_t code, size_t *olen)
 {
-	if (len < BOOTP_OPTIONS + 4 || pkt[236] != 99 || pkt[237] != 130 || pkt[238] != 83 ||
-	    pkt[239] != 99)
+	const struct bootp_header *h = (const struct bootp_header *)pkt;
+	if (!has_cookie(pkt, len))
 		return NULL;
 	const uint8_t *opts = pkt + BOOTP_OPTIONS + 4;
 	size_t n = len - BOOTP_OPTIONS - 4, ol = 0;
@@ -52,9 +56,9 @@ static const uint8_t *option(const uint8_t *pkt, size_t len, uint8_t code, size_
 		return o;
 	const uint8_t *ov = find_option(opts, n, 52, &ol);
 	uint8_t overload = ov && ol == 1 ? ov[0] : 0;
-	if ((overload & 1) && (o = find_option(pkt + BOOTP_FILE, 128, code, olen)))
+	if ((overload & 1) && (o = find_option(h->file, sizeof h->file, code, olen)))
 		return o;
-	if ((overload & 2) && (o = find_option(pkt + BOOTP_SNAME, 64, code, olen)))
+	if ((overload & 2) && (o = find_option(h->sname, sizeof h->sname, code, olen)))
 		return o;
 	return NULL;
 }
@@ -62,8 +66,7 @@ static const uint8_t *option(const uint8_t *pkt, size_t len, uint8_t code, size_
 static int file_overloaded(const uint8_t *pkt, size_t len)
 {
 	size_t ol = 0;
-	if (len < BOOTP_OPTIONS + 4 || pkt[236] != 99 || pkt[237] != 130 || pkt[238] != 83 ||
-	    pkt[239] != 99)
+	if (!has_cookie(pkt, len))
 		return 0;
 	const uint8_t *ov = find_option(pkt + BOOTP_OPTIONS + 4, len - BOOTP_OPTIONS - 4, 52, &ol);
 	return ov && ol == 1 && (ov[0] & 1);
@@ -73,9 +76,10 @@ int dhcp_boot_parse(const uint8_t *pkt, size_t len, struct dhcp_boot *out)
 {
 	memset(out, 0, sizeof *out);
 	if (len < BOOTP_MIN)
-		return eb_error("dhcp: packet of %lu bytes, shorter than a BOOTP header (%d)",
-				(uint64_t)len, BOOTP_MIN);
-	memcpy(out->server, pkt + BOOTP_SIADDR, 4);
+		return eb_error("dhcp: packet of %lu bytes, shorter than a BOOTP header (%lu)",
+				(uint64_t)len, (uint64_t)BOOTP_MIN);
+	const struct bootp_header *h = (const struct bootp_header *)pkt;
+	memcpy(out->server, h->siaddr, 4);
 	size_t ol = 0;
 	const uint8_t *o;
 	if (!(out->server[0] | out->server[1] | out->server[2] | out->server[3]) &&
@@ -87,8 +91,8 @@ int dhcp_boot_parse(const uint8_t *pkt, size_t len, struct dhcp_boot *out)
 		name = o;
 		n = ol;
 	} else if (!file_overloaded(pkt, len)) {
-		name = pkt + BOOTP_FILE;
-		n = 128;
+		name = h->file;
+		n = sizeof h->file;
 	}
 	size_t k = 0;
 	while (name && k < n && k < DHCP_FILE_MAX - 1 && name[k]) {

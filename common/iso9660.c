@@ -11,19 +11,8 @@
 
 #define VD_FIRST 16u    /* the volume descriptor set starts at block 16 */
 #define VD_MAX 64u      /* descriptors looked at before giving up */
-#define VD_PRIMARY 1
-#define VD_TERMINATOR 255
 #define ROOT_MAX_BYTES (1u << 20) /* a root directory of 512 blocks is plenty */
-
-#define DR_MIN 33u      /* a directory record without its name */
-#define DR_DIR 0x02     /* flags: directory */
-#define DR_ASSOC 0x04   /* flags: associated file (hidden, never ours) */
-#define DR_MULTI 0x80   /* flags: more extents follow */
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#define DR_MIN ((uint32_t)sizeof(struct iso_dir_record)) /* a record without its name */
 
 static uint64_t blocks_of(uint64_t bytes)
 {
@@ -49,34 +38,34 @@ int iso_mount(struct iso_vol *v, const struct iso_dev *dev)
 				 : EB_NOTFOUND;
 		if (dev->read(dev->ctx, lba, 1, v->buf))
 			return EB_ERR;
-		const uint8_t *d = v->buf;
-		if (memcmp(d + 1, "CD001", 5) != 0 || d[6] != 1) {
+		const struct iso_pvd *d = (const struct iso_pvd *)v->buf;
+		if (memcmp(d->id, "CD001", 5) != 0 || d->version != 1) {
 			if (i == 0)
 				return EB_NOTFOUND;
 			return eb_error("iso9660: block %u is not a volume descriptor (no CD001 "
 					"before a primary descriptor)", lba);
 		}
-		if (d[0] == VD_TERMINATOR)
+		if (d->type == ISO_VD_TERMINATOR)
 			return eb_error("iso9660: no primary volume descriptor before the "
 					"terminator at block %u", lba);
-		if (d[0] != VD_PRIMARY)
+		if (d->type != ISO_VD_PRIMARY)
 			continue;
-		uint32_t bs = (uint32_t)d[128] | (uint32_t)d[129] << 8;
+		uint32_t bs = d->block_size.le;
 		if (bs != ISO_BLOCK)
 			return eb_error("iso9660: logical block size %u, only 2048 is supported", bs);
-		v->vol_blocks = le32(d + 80);
+		v->vol_blocks = d->volume_blocks.le;
 		if (v->vol_blocks <= VD_FIRST + 1)
 			return eb_error("iso9660: volume of %u blocks is too small to hold files",
 					v->vol_blocks);
 		if (dev->blocks && v->vol_blocks > dev->blocks)
 			return eb_error("iso9660: the volume is %u blocks but the medium holds only "
 					"%lu (a truncated image?)", v->vol_blocks, dev->blocks);
-		const uint8_t *root = d + 156;
-		v->root_lba = le32(root + 2);
-		v->root_size = le32(root + 10);
-		if (root[0] < 34 || !(root[25] & DR_DIR))
+		const struct iso_dir_record *root = &d->root;
+		v->root_lba = root->extent.le;
+		v->root_size = root->size.le;
+		if (root->length < DR_MIN + 1 || !(root->flags & ISO_DR_DIR))
 			return eb_error("iso9660: malformed root directory record (length %u, "
-					"flags 0x%x)", root[0], root[25]);
+					"flags 0x%x)", root->length, root->flags);
 		if (!v->root_size || v->root_size > ROOT_MAX_BYTES ||
 		    !extent_ok(v, v->root_lba, v->root_size))
 			return eb_error("iso9660: root directory at block %u, %u bytes, is outside "
@@ -124,30 +113,30 @@ int iso_lookup(struct iso_vol *v, const char *name, struct iso_file *f)
 		uint32_t off = 0;
 		/* Records never cross a block: a zero length pads to the next. */
 		while (off + DR_MIN <= end && v->buf[off]) {
-			const uint8_t *r = v->buf + off;
-			uint32_t len = r[0], nlen = r[32];
+			const struct iso_dir_record *r = (const struct iso_dir_record *)(v->buf + off);
+			uint32_t len = r->length, nlen = r->name_length;
 			if (len < DR_MIN + nlen || off + len > end || nlen == 0)
 				return eb_error("iso9660: bad directory record at block %u offset %u "
 						"(length %u, name length %u)", lba, off, len, nlen);
 			off += len;
-			const uint8_t *id = r + 33;
-			if (r[25] & DR_ASSOC)
+			const uint8_t *id = (const uint8_t *)r + DR_MIN; /* the name */
+			if (r->flags & ISO_DR_ASSOC)
 				continue;
 			if (nlen == 1 && (id[0] == 0 || id[0] == 1))
 				continue; /* "." and ".." */
 			if (!name_matches(id, nlen, name))
 				continue;
-			f->lba = le32(r + 2);
-			f->size = le32(r + 10);
-			if (r[25] & DR_DIR)
+			f->lba = r->extent.le;
+			f->size = r->size.le;
+			if (r->flags & ISO_DR_DIR)
 				return eb_error("iso9660: '%s' is a directory, not a file", name);
-			if (r[25] & DR_MULTI)
+			if (r->flags & ISO_DR_MULTI)
 				return eb_error("iso9660: '%s' is split into several extents (files "
 						"of 4 GiB or more are not supported)", name);
-			if (r[26] || r[27])
+			if (r->unit_size || r->gap_size)
 				return eb_error("iso9660: '%s' is recorded interleaved (unit %u, "
 						"gap %u); only contiguous files are supported",
-						name, r[26], r[27]);
+						name, r->unit_size, r->gap_size);
 			if (f->size && !extent_ok(v, f->lba, f->size))
 				return eb_error("iso9660: '%s' (block %u, %u bytes) lies outside the "
 						"%u-block volume", name, f->lba, f->size,

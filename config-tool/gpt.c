@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "gpt.h"
 #include "tool.h"
 
 /* GUID text (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) to its mixed-endian bytes. */
@@ -29,9 +30,6 @@ void guid_parse(const char *s, uint8_t out[16])
 	for (int i = 0; i < 16; i++)
 		out[i] = raw[order[i]];
 }
-
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 static void random_guid(uint8_t g[16])
 {
@@ -55,57 +53,59 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-#define NENTRIES 128
-#define ENTRY_SIZE 128
-
 int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 	      int mbr_boot_flag)
 {
 	uint8_t mbr[512] = { 0 };
-	uint8_t *pe = mbr + 446;
-	pe[0] = mbr_boot_flag ? 0x80 : 0x00; /* some CSMs want 0x80 (FIELD-NOTES) */
-	pe[1] = 0x00; pe[2] = 0x02; pe[3] = 0x00; /* CHS 0/0/2 */
-	pe[4] = 0xee;
-	pe[5] = 0xff; pe[6] = 0xff; pe[7] = 0xff;
-	put32(pe + 8, 1);
-	put32(pe + 12, total - 1 > 0xffffffffu ? 0xffffffffu : (uint32_t)(total - 1));
+	struct mbr_partition pe = {
+		.status = mbr_boot_flag ? 0x80 : 0x00, /* some CSMs want 0x80 (FIELD-NOTES) */
+		.chs_first = { 0x00, 0x02, 0x00 },     /* CHS 0/0/2 */
+		.type = MBR_TYPE_GPT_PROTECTIVE,
+		.chs_last = { 0xff, 0xff, 0xff },
+		.first_lba = 1,
+		.sectors = total - 1 > 0xffffffffu ? 0xffffffffu : (uint32_t)(total - 1),
+	};
+	memcpy(mbr + MBR_PARTITIONS_OFF, &pe, sizeof pe);
 	mbr[510] = 0x55;
 	mbr[511] = 0xaa;
 
-	static uint8_t entries[NENTRIES * ENTRY_SIZE];
+	static struct gpt_entry entries[GPT_ENTRIES];
 	memset(entries, 0, sizeof entries);
 	for (int i = 0; i < nparts; i++) {
-		uint8_t *e = entries + i * ENTRY_SIZE;
-		memcpy(e, parts[i].type, 16);
-		random_guid(e + 16);
-		put64(e + 32, parts[i].first_lba);
-		put64(e + 40, parts[i].last_lba);
+		struct gpt_entry *e = &entries[i];
+		memcpy(e->type_guid, parts[i].type, 16);
+		random_guid(e->part_guid);
+		e->first_lba = parts[i].first_lba;
+		e->last_lba = parts[i].last_lba;
 		for (int k = 0; parts[i].name[k] && k < 36; k++)
-			e[56 + 2 * k] = (uint8_t)parts[i].name[k];
+			e->name[k] = (uint8_t)parts[i].name[k];
 	}
 	uint32_t ecrc = eb_crc32(entries, sizeof entries);
-	uint64_t entry_lbas = NENTRIES * ENTRY_SIZE / 512;
+	uint64_t entry_lbas = GPT_ENTRY_LBAS;
 	uint8_t disk_guid[16];
 	random_guid(disk_guid);
 
 	for (int backup = 0; backup < 2; backup++) {
-		uint8_t h[512] = { 0 };
+		uint8_t sector[512] = { 0 };
 		uint64_t my = backup ? total - 1 : 1, alt = backup ? 1 : total - 1;
 		uint64_t elba = backup ? total - 1 - entry_lbas : 2;
-		memcpy(h, "EFI PART", 8);
-		put32(h + 8, 0x00010000);
-		put32(h + 12, 92);
-		put64(h + 24, my);
-		put64(h + 32, alt);
-		put64(h + 40, 2 + entry_lbas);             /* first usable */
-		put64(h + 48, total - 2 - entry_lbas);     /* last usable */
-		memcpy(h + 56, disk_guid, 16);
-		put64(h + 72, elba);
-		put32(h + 80, NENTRIES);
-		put32(h + 84, ENTRY_SIZE);
-		put32(h + 88, ecrc);
-		put32(h + 16, eb_crc32(h, 92));
-		if (pwrite_all(fd, h, 512, my * 512) ||
+		struct gpt_header h = {
+			.revision = GPT_REVISION,
+			.header_size = GPT_HEADER_SIZE,
+			.my_lba = my,
+			.alternate_lba = alt,
+			.first_usable_lba = 2 + entry_lbas,
+			.last_usable_lba = total - 2 - entry_lbas,
+			.entries_lba = elba,
+			.n_entries = GPT_ENTRIES,
+			.entry_size = GPT_ENTRY_SIZE,
+			.entries_crc32 = ecrc,
+		};
+		memcpy(h.signature, GPT_SIGNATURE, sizeof h.signature);
+		memcpy(h.disk_guid, disk_guid, 16);
+		h.header_crc32 = eb_crc32(&h, sizeof h);
+		memcpy(sector, &h, sizeof h);
+		if (pwrite_all(fd, sector, 512, my * 512) ||
 		    pwrite_all(fd, entries, sizeof entries, elba * 512))
 			return -1;
 	}

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "layout.h"
+#include "bios_layout.h"
 #include "sim.h"
 #include "tool.h"
 

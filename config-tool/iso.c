@@ -16,8 +16,9 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "gpt.h"
 #include "iso9660.h"
-#include "layout.h"
+#include "bios_layout.h"
 #include "tool.h"
 
 #define MIB (1024ull * 1024)
@@ -173,12 +174,14 @@ static int finish(const char *out, const uint8_t stage1_in[512], uint64_t ksize,
 	}
 	/* Some CSM BIOSes boot a GPT disk only if the protective entry has
 	 * the boot flag (UEFI ignores it), as on elfboot's disk images. */
-	if (!bad && mbr[450] != 0xee) {
+	const struct mbr_partition *pe = (const struct mbr_partition *)(mbr + MBR_PARTITIONS_OFF);
+	if (!bad && pe->type != MBR_TYPE_GPT_PROTECTIVE) {
 		close(fd);
-		return tool_error("xorriso wrote no protective MBR entry (type 0x%x)", mbr[450]);
+		return tool_error("xorriso wrote no protective MBR entry (type 0x%x)", pe->type);
 	}
 	uint8_t active = 0x80;
-	bad = bad || pwrite(fd, stage1, 440, 0) != 440 || pwrite(fd, &active, 1, 446) != 1 ||
+	bad = bad || pwrite(fd, stage1, 440, 0) != 440 ||
+	      pwrite(fd, &active, 1, MBR_PARTITIONS_OFF + offsetof(struct mbr_partition, status)) != 1 ||
 	      fsync(fd);
 	close(fd);
 	if (bad)

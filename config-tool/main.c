@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_layout.h"
 #include "core.h"
 #include "sim.h"
 #include "tool.h"
@@ -150,28 +151,45 @@ static int libelf_config(const char *path, const uint8_t *buf, uint64_t size, ui
 	return 0;
 }
 
-static void fmt_mapping(char *b, size_t n, const struct eb_mapping *m)
+/* A field's value as `config show` prints it ("none", "dynamic", "0x..",
+ * a decimal number, "true"/"false"); *quote: JSON needs it quoted. */
+static void fmt_field(char *b, size_t n, const struct eb_cfg_field *f, const struct eb_config *c,
+		      int *quote)
 {
-	if (m->fixed)
-		snprintf(b, n, "0x%lx", (unsigned long)m->addr);
-	else
-		snprintf(b, n, "dynamic");
-}
-
-static void fmt_opt_mapping(char *b, size_t n, int some, const struct eb_mapping *m)
-{
-	if (!some)
-		snprintf(b, n, "none");
-	else
-		fmt_mapping(b, n, m);
-}
-
-static void fmt_opt_u64(char *b, size_t n, int some, uint64_t v, int hex)
-{
-	if (!some)
-		snprintf(b, n, "none");
-	else
-		snprintf(b, n, hex ? "0x%lx" : "%lu", (unsigned long)v);
+	const uint8_t *val = (const uint8_t *)c + f->val, *some = (const uint8_t *)c + f->some;
+	struct eb_mapping m;
+	uint64_t v;
+	*quote = 0;
+	switch (f->kind) {
+	case EB_CFG_BOOL:
+		snprintf(b, n, "%s", *val ? "true" : "false");
+		return;
+	case EB_CFG_U64:
+		memcpy(&v, val, sizeof v);
+		snprintf(b, n, "%lu", (unsigned long)v);
+		return;
+	case EB_CFG_OPT_MAPPING:
+	case EB_CFG_OPT_U64:
+		if (!*some) {
+			snprintf(b, n, "none");
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	*quote = 1;
+	if (f->kind == EB_CFG_MAPPING || f->kind == EB_CFG_OPT_MAPPING) {
+		memcpy(&m, val, sizeof m);
+		if (m.fixed)
+			snprintf(b, n, "0x%lx", (unsigned long)m.addr);
+		else
+			snprintf(b, n, "dynamic");
+		return;
+	}
+	memcpy(&v, val, sizeof v);
+	*quote = (f->flags & EB_CFG_F_ADDR) != 0;
+	snprintf(b, n, *quote ? "0x%lx" : "%lu", (unsigned long)v);
 }
 
 /* Prints s as a JSON string: quotes, backslashes and control characters
@@ -231,55 +249,49 @@ static int config_show(const char *path, int json)
 		tool_error("%s: libelf and elfboot disagree on the config section", path);
 		goto out;
 	}
-	char v[13][64];
-	snprintf(v[0], 64, "%u.%u.%u%s", c.version_major, c.version_minor, c.version_patch,
-		 c.pre_release ? "-pre" : "");
-	fmt_mapping(v[1], 64, &c.kernel_stack);
-	fmt_mapping(v[2], 64, &c.kernel_base);
-	fmt_mapping(v[3], 64, &c.boot_info);
-	fmt_mapping(v[4], 64, &c.framebuffer);
-	fmt_opt_mapping(v[5], 64, c.has_physical_memory, &c.physical_memory);
-	fmt_opt_mapping(v[6], 64, c.has_recursive, &c.recursive);
-	fmt_opt_u64(v[7], 64, c.has_dyn_start, c.dyn_start, 1);
-	fmt_opt_u64(v[8], 64, c.has_dyn_end, c.dyn_end, 1);
-	fmt_mapping(v[9], 64, &c.ramdisk_memory);
-	fmt_opt_u64(v[10], 64, c.has_min_height, c.min_height, 0);
-	fmt_opt_u64(v[11], 64, c.has_min_width, c.min_width, 0);
-	const char *keys[] = { "api_version", "mappings.kernel_stack", "mappings.kernel_base",
-			       "mappings.boot_info", "mappings.framebuffer",
-			       "mappings.physical_memory", "mappings.page_table_recursive",
-			       "mappings.dynamic_range_start", "mappings.dynamic_range_end",
-			       "mappings.ramdisk_memory",
-			       "frame_buffer.minimum_framebuffer_height",
-			       "frame_buffer.minimum_framebuffer_width" };
+	char ver[64], v[64];
+	snprintf(ver, sizeof ver, "%u.%u.%u%s", c.version_major, c.version_minor,
+		 c.version_patch, c.pre_release ? "-pre" : "");
+	const struct eb_cfg_form *form = config_form(c.len);
+	/* Every settable field in section order; the identifying ones (magic,
+	 * version) only as api_version. */
 	if (json) {
 		printf("{\n  \"kernel\": ");
 		json_string(path);
 		printf(",\n  \"pie\": %s,\n  \"section_length\": %u,\n", img.pie ? "true" : "false",
 		       c.len);
-		printf("  \"kernel_stack_size\": %lu,\n  \"mappings.aslr\": %s,\n",
-		       (unsigned long)c.kernel_stack_size, c.aslr ? "true" : "false");
-		for (int i = 0; i < 12; i++) {
-			int str = v[i][0] < '0' || v[i][0] > '9' || i == 0 || v[i][1] == 'x';
-			int null = strcmp(v[i], "none") == 0;
-			printf("  \"%s\": %s%s%s%s\n", keys[i], null || !str ? "" : "\"",
-			       null ? "null" : v[i], null || !str ? "" : "\"", i == 11 ? "" : ",");
+		printf("  \"api_version\": \"%s\"", ver);
+		for (unsigned i = 0; i < eb_cfg_nfields; i++) {
+			const struct eb_cfg_field *f = &eb_cfg_fields[i];
+			int quote, none;
+			if (f->flags & EB_CFG_F_FIXED)
+				continue;
+			fmt_field(v, sizeof v, f, &c, &quote);
+			none = !strcmp(v, "none");
+			printf(",\n  \"%s\": %s%s%s", f->key, quote ? "\"" : "", none ? "null" : v,
+			       quote ? "\"" : "");
 		}
-		printf("}\n");
+		printf("\n}\n");
 	} else {
 		printf("kernel: %s (%s, entry 0x%lx)\n", path,
 		       img.pie ? "PIE, ET_DYN" : "static, ET_EXEC", (unsigned long)img.entry);
 		printf("section: %s, %u bytes at file offset 0x%lx (%s layout)\n",
 		       ELFBOOT_CONFIG_SECTION, c.len, (unsigned long)off,
-		       c.len == 133 ? "0.11.11+" : c.len == 124 ? "0.11.1-0.11.10" : "0.11.0");
-		printf("%-42s %s\n", keys[0], v[0]);
-		printf("%-42s %lu (0x%lx)\n", "kernel_stack_size",
-		       (unsigned long)c.kernel_stack_size, (unsigned long)c.kernel_stack_size);
-		for (int i = 1; i < 7; i++)
-			printf("%-42s %s\n", keys[i], v[i]);
-		printf("%-42s %s\n", "mappings.aslr", c.aslr ? "true" : "false");
-		for (int i = 7; i < 12; i++)
-			printf("%-42s %s\n", keys[i], v[i]);
+		       form ? form->releases : "?");
+		printf("%-42s %s\n", "api_version", ver);
+		for (unsigned i = 0; i < eb_cfg_nfields; i++) {
+			const struct eb_cfg_field *f = &eb_cfg_fields[i];
+			int quote;
+			if (f->flags & EB_CFG_F_FIXED)
+				continue;
+			fmt_field(v, sizeof v, f, &c, &quote);
+			uint64_t x;
+			memcpy(&x, (const uint8_t *)&c + f->val, sizeof x);
+			if (f->kind == EB_CFG_U64) /* a size: both ways */
+				printf("%-42s %s (0x%lx)\n", f->key, v, (unsigned long)x);
+			else
+				printf("%-42s %s\n", f->key, v);
+		}
 	}
 	rc = 0;
 out:

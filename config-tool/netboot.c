@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "layout.h"
+#include "bios_layout.h"
 #include "tool.h"
 
 static char tmp_path[4200];

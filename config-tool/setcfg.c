@@ -17,15 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_layout.h"
 #include "core.h"
 #include "sim.h"
 #include "tool.h"
-
-static const char *const keys_help =
-	"kernel_stack_size, mappings.{kernel_stack,kernel_base,boot_info,framebuffer,"
-	"ramdisk_memory} (dynamic|ADDR), mappings.{physical_memory,page_table_recursive} "
-	"(none|dynamic|ADDR), mappings.aslr (true|false), mappings.dynamic_range_{start,end} "
-	"(none|ADDR), frame_buffer.minimum_framebuffer_{width,height} (none|N)";
 
 static int parse_u64(const char *s, uint64_t *v)
 {
@@ -51,30 +46,79 @@ static int set_mapping(struct eb_mapping *m, const char *v)
 	return parse_u64(v, &m->addr);
 }
 
-static int set_opt_mapping(uint8_t *some, struct eb_mapping *m, const char *v)
+/* What a value of this field may be: for the key list and for errors. */
+static const char *field_values(const struct eb_cfg_field *f, int words)
 {
-	if (!strcmp(v, "none")) {
-		*some = 0;
-		m->fixed = 0;
-		m->addr = 0;
-		return 0;
+	switch (f->kind) {
+	case EB_CFG_BOOL:
+		return words ? "true or false" : "true|false";
+	case EB_CFG_MAPPING:
+		return words ? "dynamic or an address" : "dynamic|ADDR";
+	case EB_CFG_OPT_MAPPING:
+		return words ? "none, dynamic or an address" : "none|dynamic|ADDR";
+	case EB_CFG_OPT_U64:
+		if (f->flags & EB_CFG_F_ADDR)
+			return words ? "none or an address" : "none|ADDR";
+		return words ? "none or a number" : "none|N";
+	default:
+		return words ? "a number" : "N";
 	}
-	*some = 1;
-	return set_mapping(m, v);
 }
 
-static int set_opt_u64(uint8_t *some, uint64_t *x, const char *v)
+/* The settable keys, from the field table. */
+static int unknown_key(const char *key, size_t kl)
 {
-	if (!strcmp(v, "none")) {
-		*some = 0;
-		*x = 0;
-		return 0;
+	char help[1024];
+	size_t n = 0;
+	help[0] = 0;
+	for (unsigned i = 0; i < eb_cfg_nfields; i++) {
+		const struct eb_cfg_field *f = &eb_cfg_fields[i];
+		if (!(f->flags & EB_CFG_F_FIXED) && n < sizeof help)
+			n += (size_t)snprintf(help + n, sizeof help - n, "%s%s (%s)", n ? ", " : "",
+					      f->key, field_values(f, 0));
 	}
-	*some = 1;
-	return parse_u64(v, x);
+	return tool_error("config set: unknown key '%.*s' (keys: %s)", (int)kl, key, help);
 }
 
-/* Applies one key=value; returns 0 or prints the error and returns 1. */
+/* Stores v into the field's place in c; -1 if v is not a value of it. */
+static int set_field(const struct eb_cfg_field *f, struct eb_config *c, const char *v)
+{
+	uint8_t *val = (uint8_t *)c + f->val, *some = (uint8_t *)c + f->some;
+	struct eb_mapping m = { 0, 0 };
+	uint64_t x = 0;
+	int none = !strcmp(v, "none") && (f->kind == EB_CFG_OPT_MAPPING || f->kind == EB_CFG_OPT_U64);
+	switch (f->kind) {
+	case EB_CFG_BOOL:
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			return -1;
+		*val = !strcmp(v, "true");
+		return 0;
+	case EB_CFG_U64:
+		if (parse_u64(v, &x))
+			return -1;
+		memcpy(val, &x, sizeof x);
+		return 0;
+	case EB_CFG_MAPPING:
+	case EB_CFG_OPT_MAPPING:
+		if (!none && set_mapping(&m, v))
+			return -1;
+		memcpy(val, &m, sizeof m);
+		break;
+	case EB_CFG_OPT_U64:
+		if (!none && parse_u64(v, &x))
+			return -1;
+		memcpy(val, &x, sizeof x);
+		break;
+	default:
+		return -1;
+	}
+	if (f->kind != EB_CFG_MAPPING)
+		*some = !none;
+	return 0;
+}
+
+/* Applies one key=value; returns 0 or prints the error and returns 1.  A
+ * key is the full path `config show` prints or its last component. */
 static int apply(struct eb_config *c, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
@@ -83,78 +127,21 @@ static int apply(struct eb_config *c, const char *kv)
 	char key[64];
 	size_t kl = (size_t)(eq - kv);
 	if (kl >= sizeof key)
-		return tool_error("config set: unknown key '%.*s' (keys: %s)", (int)kl, kv, keys_help);
+		return unknown_key(kv, kl);
 	memcpy(key, kv, kl);
 	key[kl] = 0;
-	const char *v = eq + 1, *k = key;
-	if (!strncmp(k, "mappings.", 9))
-		k += 9;
-	else if (!strncmp(k, "frame_buffer.", 13))
-		k += 13;
-	int bad;
-	const char *want;
-	if (!strcmp(k, "kernel_stack_size")) {
-		bad = parse_u64(v, &c->kernel_stack_size), want = "a number";
-	} else if (!strcmp(k, "kernel_stack")) {
-		bad = set_mapping(&c->kernel_stack, v), want = "dynamic or an address";
-	} else if (!strcmp(k, "kernel_base")) {
-		bad = set_mapping(&c->kernel_base, v), want = "dynamic or an address";
-	} else if (!strcmp(k, "boot_info")) {
-		bad = set_mapping(&c->boot_info, v), want = "dynamic or an address";
-	} else if (!strcmp(k, "framebuffer")) {
-		bad = set_mapping(&c->framebuffer, v), want = "dynamic or an address";
-	} else if (!strcmp(k, "ramdisk_memory")) {
-		bad = set_mapping(&c->ramdisk_memory, v), want = "dynamic or an address";
-	} else if (!strcmp(k, "physical_memory")) {
-		bad = set_opt_mapping(&c->has_physical_memory, &c->physical_memory, v),
-		want = "none, dynamic or an address";
-	} else if (!strcmp(k, "page_table_recursive")) {
-		bad = set_opt_mapping(&c->has_recursive, &c->recursive, v),
-		want = "none, dynamic or an address";
-	} else if (!strcmp(k, "aslr")) {
-		bad = strcmp(v, "true") && strcmp(v, "false");
-		c->aslr = !strcmp(v, "true");
-		want = "true or false";
-	} else if (!strcmp(k, "dynamic_range_start")) {
-		bad = set_opt_u64(&c->has_dyn_start, &c->dyn_start, v), want = "none or an address";
-	} else if (!strcmp(k, "dynamic_range_end")) {
-		bad = set_opt_u64(&c->has_dyn_end, &c->dyn_end, v), want = "none or an address";
-	} else if (!strcmp(k, "minimum_framebuffer_height")) {
-		bad = set_opt_u64(&c->has_min_height, &c->min_height, v), want = "none or a number";
-	} else if (!strcmp(k, "minimum_framebuffer_width")) {
-		bad = set_opt_u64(&c->has_min_width, &c->min_width, v), want = "none or a number";
-	} else {
-		return tool_error("config set: unknown key '%s' (keys: %s)", key, keys_help);
-	}
-	if (bad)
-		return tool_error("config set: bad value '%s' for %s: expected %s", v, key, want);
-	return 0;
-}
-
-/* The config in the layout of `len` bytes (fields the old forms lack must
- * stay at their default). */
-static int serialize_as(const struct eb_config *c, uint32_t len, uint8_t *out)
-{
-	uint8_t full[ELFBOOT_CONFIG_LEN];
-	config_serialize(c, full);
-	if (len == ELFBOOT_CONFIG_LEN) {
-		memcpy(out, full, len);
+	const char *v = eq + 1;
+	for (unsigned i = 0; i < eb_cfg_nfields; i++) {
+		const struct eb_cfg_field *f = &eb_cfg_fields[i];
+		if ((f->flags & EB_CFG_F_FIXED) ||
+		    (strcmp(key, f->key) && strcmp(key, config_field_name(f))))
+			continue;
+		if (set_field(f, c, v))
+			return tool_error("config set: bad value '%s' for %s: expected %s", v, key,
+					  field_values(f, 1));
 		return 0;
 	}
-	if (c->kernel_base.fixed)
-		return tool_error("config set: this kernel's %u-byte config (bootloader_api < "
-				  "0.11.11) has no kernel_base", len);
-	memcpy(out, full, 40);                    /* up to kernel_stack */
-	if (len == ELFBOOT_CONFIG_LEN_0_11_1) {
-		memcpy(out + 40, full + 49, 133 - 49); /* without kernel_base */
-		return 0;
-	}
-	if (c->ramdisk_memory.fixed)
-		return tool_error("config set: this kernel's 115-byte config (bootloader_api "
-				  "0.11.0) has no ramdisk_memory");
-	memcpy(out + 40, full + 49, 106 - 49);     /* boot_info .. dynamic_range_end */
-	memcpy(out + 97, full + 115, 18);          /* framebuffer minimums */
-	return 0;
+	return unknown_key(key, kl);
 }
 
 static int config_set_file(const char *path, const char *shown, int nkv, char **kv);
@@ -195,10 +182,11 @@ static int config_set_file(const char *path, const char *shown, int nkv, char **
 			free(buf);
 			return 1;
 		}
+	/* In the kernel's own form: an older one cannot hold every field. */
 	uint8_t bytes[ELFBOOT_CONFIG_LEN];
-	if (serialize_as(&c, c.len, bytes)) {
+	if (config_serialize_len(&c, c.len, bytes)) {
 		free(buf);
-		return 1;
+		return tool_error("%s: config set: %s", shown, eb_last_error());
 	}
 	/* The loader's own checks on the edited kernel, before touching disk. */
 	memcpy(buf + img.config_offset, bytes, c.len);

@@ -71,12 +71,6 @@ uint64_t disk_sectors(void)
 	return size_unknown ? 0 : disk_bytes / 512;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Copies the GPT header at `lba` into patch[i] with its entry-array and
  * header CRCs rewritten (when the fields needed to find them lie inside the
  * image); returns the header's AlternateLBA. */
@@ -88,18 +82,19 @@ static uint64_t fix_gpt_crcs(int i, uint64_t lba)
 	uint8_t *h = patch[i];
 	memcpy(h, disk + lba * 512, 512);
 	patch_lba[i] = lba;
-	uint32_t hsize = r32(h + 12);
-	uint64_t elba = r64(h + 72);
-	uint64_t ebytes = (uint64_t)r32(h + 80) * r32(h + 84);
+	struct gpt_header *gh = (struct gpt_header *)h;
+	uint32_t hsize = gh->header_size;
+	uint64_t elba = gh->entries_lba;
+	uint64_t ebytes = (uint64_t)gh->n_entries * gh->entry_size;
 	/* An entry array overlapping a header sector is left as it is. */
 	if (ebytes <= sizeof gpt_entries && elba < disk_bytes / 512 &&
 	    ebytes <= disk_bytes - elba * 512)
-		put32(h + 88, eb_crc32(disk + elba * 512, ebytes));
-	if (hsize >= 92 && hsize <= 512) {
-		put32(h + 16, 0);
-		put32(h + 16, eb_crc32(h, hsize));
+		gh->entries_crc32 = eb_crc32(disk + elba * 512, ebytes);
+	if (hsize >= GPT_HEADER_SIZE && hsize <= 512) {
+		gh->header_crc32 = 0;
+		gh->header_crc32 = eb_crc32(h, hsize);
 	}
-	return r64(h + 32);
+	return gh->alternate_lba;
 }
 
 static void reset_fat(void)

@@ -9,10 +9,10 @@
  * bounded first.
  */
 #include "core.h"
+#include "gpt.h"
 #include "stage2.h"
 
-static const uint8_t esp_guid[16] = { 0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
-				      0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b };
+static const uint8_t esp_guid[16] = GPT_ESP_TYPE_BYTES;
 
 static struct {
 	uint64_t part_lba, part_sectors;
@@ -23,14 +23,13 @@ static struct {
 } fs;
 
 static uint8_t sector[512];
-static uint8_t gpt_entries[128 * 128];
+static uint8_t gpt_entries[GPT_ENTRIES * GPT_ENTRY_SIZE];
 static uint8_t fat_cache[64 * 512];
 static uint64_t fat_cache_first = ~0ull;
 static uint8_t dir_buf[64 * 1024];
 
 static uint16_t r16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t r32(const uint8_t *p) { return (uint32_t)r16(p) | (uint32_t)r16(p + 2) << 16; }
-static uint64_t r64(const uint8_t *p) { return (uint64_t)r32(p) | (uint64_t)r32(p + 4) << 32; }
 
 /* One GPT header, checked the way the UEFI spec asks (signature, header
  * size, header CRC, MyLBA, entry array CRC).  On success gpt_entries holds
@@ -42,23 +41,23 @@ static int gpt_load(uint64_t lba, uint32_t *n_out, uint32_t *esz_out, uint64_t *
 	*alt = 0;
 	if (disk_read(lba, 1, sector))
 		return EB_ERR;
-	if (memcmp(sector, "EFI PART", 8) != 0)
+	const struct gpt_header *gh = (const struct gpt_header *)sector;
+	if (memcmp(gh->signature, GPT_SIGNATURE, sizeof gh->signature) != 0)
 		return eb_error("header signature missing");
-	uint32_t hsize = r32(sector + 12), hcrc = r32(sector + 16);
-	if (hsize < 92 || hsize > 512)
+	uint32_t hsize = gh->header_size, hcrc = gh->header_crc32;
+	if (hsize < GPT_HEADER_SIZE || hsize > 512)
 		return eb_error("header size %u is invalid", hsize);
 	uint8_t h[512];
 	memcpy(h, sector, 512);
-	memset(h + 16, 0, 4);
+	((struct gpt_header *)h)->header_crc32 = 0;
 	if (eb_crc32(h, hsize) != hcrc)
 		return eb_error("header CRC mismatch, stored 0x%x", hcrc);
-	uint64_t my = r64(sector + 24);
-	if (my != lba)
-		return eb_error("header says it is at LBA %lu", my);
-	*alt = r64(sector + 32);
-	uint64_t elba = r64(sector + 72);
-	uint32_t n = r32(sector + 80), esz = r32(sector + 84), ecrc = r32(sector + 88);
-	if (esz < 128 || esz > 512 || (esz & 7) || (uint64_t)n * esz > sizeof gpt_entries)
+	if (gh->my_lba != lba)
+		return eb_error("header says it is at LBA %lu", gh->my_lba);
+	*alt = gh->alternate_lba;
+	uint64_t elba = gh->entries_lba;
+	uint32_t n = gh->n_entries, esz = gh->entry_size, ecrc = gh->entries_crc32;
+	if (esz < GPT_ENTRY_SIZE || esz > 512 || (esz & 7) || (uint64_t)n * esz > sizeof gpt_entries)
 		return eb_error("entry array of %u x %u bytes is unsupported", n, esz);
 	uint32_t bytes = n * esz;
 	if (disk_read(elba, (bytes + 511) / 512, gpt_entries))
@@ -106,10 +105,11 @@ static int find_esp(void)
 	if (gpt_open(&n, &esz))
 		return EB_ERR;
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *e = gpt_entries + (uint64_t)i * esz;
-		if (memcmp(e, esp_guid, 16) != 0)
+		/* esz is the array's stride: entries may be longer than ours. */
+		const struct gpt_entry *e = (const struct gpt_entry *)(gpt_entries + (uint64_t)i * esz);
+		if (memcmp(e->type_guid, esp_guid, 16) != 0)
 			continue;
-		uint64_t first = r64(e + 32), last = r64(e + 40);
+		uint64_t first = e->first_lba, last = e->last_lba;
 		if (last < first)
 			return eb_error("disk: ESP entry %u ends (LBA %lu) before it starts (%lu)", i,
 					last, first);

@@ -9,6 +9,7 @@
  * types here, at the border; the core decides (video.c, acpi.c).
  */
 #include "acpi.h"
+#include "bios.h"
 #include "core.h"
 #include "cpu.h"
 #include "source.h"
@@ -152,28 +153,22 @@ static int e820(void)
 {
 	uint32_t cont = 0;
 	for (int calls = 0; calls < 2 * E820_MAX; calls++) {
-		uint8_t *ent = bios_scratch;
-		memset(ent, 0, 24);
-		ent[20] = 1; /* ACPI 3 "valid" bit, for BIOSes that return 20 bytes */
+		struct e820_entry *ent = (struct e820_entry *)bios_scratch;
+		memset(ent, 0, sizeof *ent);
+		ent->attr = E820_ATTR_VALID; /* for BIOSes that return 20 bytes */
 		struct bios_regs r = { 0 };
 		r.eax = 0xe820;
-		r.edx = 0x534d4150; /* 'SMAP' */
-		r.ecx = 24;
+		r.edx = E820_SMAP;
+		r.ecx = sizeof *ent;
 		r.ebx = cont;
 		r.edi = (uint32_t)(uintptr_t)ent;
 		bios_int(0x15, &r);
 		/* Quirk: some BIOSes signal the end with CF instead of ebx = 0,
 		 * and some clobber the signature: check it on every call. */
-		if ((r.eflags & EFLAGS_CF) || r.eax != 0x534d4150)
+		if ((r.eflags & EFLAGS_CF) || r.eax != E820_SMAP)
 			return bios_map_n ? EB_OK : EB_NOTFOUND;
-		uint64_t base, len;
-		uint32_t type, attr = 1;
-		memcpy(&base, ent, 8);
-		memcpy(&len, ent + 8, 8);
-		memcpy(&type, ent + 16, 4);
-		if (r.ecx >= 24)
-			memcpy(&attr, ent + 20, 4);
-		if ((attr & 1) && add_region(base, len, type))
+		uint32_t attr = r.ecx >= sizeof *ent ? ent->attr : E820_ATTR_VALID;
+		if ((attr & E820_ATTR_VALID) && add_region(ent->base, ent->len, ent->type))
 			return EB_ERR;
 		cont = r.ebx;
 		if (!cont)
@@ -283,19 +278,19 @@ int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 	uint64_t count = (bytes + sector_bytes - 1) / sector_bytes;
 	while (count) {
 		uint32_t n = count < max_sectors ? (uint32_t)count : max_sectors;
-		uint8_t *dap = bios_scratch;
-		memset(dap, 0, 16);
-		dap[0] = 16;
-		dap[2] = (uint8_t)n;
-		dap[6] = (uint8_t)(BOUNCE_BASE >> 4);
-		dap[7] = (uint8_t)(BOUNCE_BASE >> 12);
-		memcpy(dap + 8, &lba, 8);
+		struct int13_dap *dap = (struct int13_dap *)bios_scratch;
+		memset(dap, 0, sizeof *dap);
+		dap->size = sizeof *dap;
+		dap->count = (uint16_t)n;
+		dap->buf_off = BOUNCE_BASE & 0xf;
+		dap->buf_seg = BOUNCE_BASE >> 4;
+		dap->lba = lba;
 		struct bios_regs r = { 0 };
 		r.eax = 0x4200;
 		r.edx = drive;
 		r.esi = (uint32_t)(uintptr_t)dap;
 		bios_int(0x13, &r);
-		uint32_t got = dap[2] | dap[3] << 8;
+		uint32_t got = dap->count;
 		if ((r.eflags & EFLAGS_CF) || got == 0 || got > n) {
 			/* Some BIOSes cap a transfer (127 sectors, or less): retry
 			 * with fewer sectors before giving up. */
@@ -338,23 +333,20 @@ uint64_t disk_sectors(void)
 
 uint64_t disk_geometry(uint32_t *bps_out)
 {
-	uint8_t *buf = bios_scratch;
-	memset(buf, 0, 32);
-	buf[0] = 0x1a; /* EDD 1.x result: 26 bytes, enough for the size fields */
+	struct int13_drive_params *dp = (struct int13_drive_params *)bios_scratch;
+	memset(dp, 0, sizeof *dp);
+	dp->size = sizeof *dp; /* EDD 1.x result: enough for the size fields */
 	struct bios_regs r = { 0 };
 	r.eax = 0x4800;
 	r.edx = drive;
-	r.esi = (uint32_t)(uintptr_t)buf;
+	r.esi = (uint32_t)(uintptr_t)dp;
 	bios_int(0x13, &r);
-	uint16_t got, bps;
-	uint64_t total;
-	memcpy(&got, buf, 2);
-	memcpy(&total, buf + 16, 8);
-	memcpy(&bps, buf + 24, 2);
+	uint16_t got = dp->size, bps = dp->bytes_per_sector;
+	uint64_t total = dp->sectors;
 	/* Some BIOSes return all ones (or 0) for media they cannot size, or
 	 * a result shorter than asked for: all of these mean "unknown". */
 	*bps_out = 0;
-	if ((r.eflags & EFLAGS_CF) || ((r.eax >> 8) & 0xff) || got < 0x1a)
+	if ((r.eflags & EFLAGS_CF) || ((r.eax >> 8) & 0xff) || got < sizeof *dp)
 		return 0;
 	*bps_out = bps;
 	if (total == 0 || total == ~0ull)
@@ -389,8 +381,8 @@ static struct video_mode vbe_modes[VIDEO_MAX_MODES];
 static int vbe_mode_info(uint16_t mode, uint16_t version, struct video_mode *m, uint64_t *phys,
 			 uint64_t *pitch)
 {
-	uint8_t *mi = bios_scratch + 512;
-	memset(mi, 0, 256);
+	struct vbe_mode_info *mi = (struct vbe_mode_info *)(bios_scratch + 512);
+	memset(mi, 0, sizeof *mi);
 	struct bios_regs r = { 0 };
 	r.eax = 0x4f01;
 	r.ecx = mode;
@@ -398,46 +390,45 @@ static int vbe_mode_info(uint16_t mode, uint16_t version, struct video_mode *m, 
 	bios_int(0x10, &r);
 	if ((r.eax & 0xffff) != 0x004f)
 		return EB_NOTFOUND;
-	uint16_t attr = (uint16_t)(mi[0] | mi[1] << 8);
+	const uint16_t need = VBE_MODE_SUPPORTED | VBE_MODE_GRAPHICS | VBE_MODE_LINEAR;
 	memset(m, 0, sizeof *m);
 	m->id = mode;
-	m->width = (uint16_t)(mi[18] | mi[19] << 8);
-	m->height = (uint16_t)(mi[20] | mi[21] << 8);
-	m->bpp = mi[25];
-	/* supported, graphics, linear framebuffer */
-	m->linear = (attr & 0x91) == 0x91;
+	m->width = mi->width;
+	m->height = mi->height;
+	m->bpp = mi->bpp;
+	m->linear = (mi->attributes & need) == need;
 	/* Channel masks from (size, position) pairs: direct-colour modes
 	 * (memory model 6) only; others have a palette, not channels. */
-	if (mi[27] == 6) {
+	if (mi->memory_model == VBE_MODEL_DIRECT) {
 		uint32_t *masks[4] = { &m->red_mask, &m->green_mask, &m->blue_mask, &m->reserved_mask };
 		for (int i = 0; i < 4; i++) {
-			uint8_t size = mi[31 + 2 * i], pos = mi[32 + 2 * i];
+			uint8_t size = mi->channel[i].size, pos = mi->channel[i].pos;
 			if (size && size <= 32 && pos < 32 && size + pos <= 32)
 				*masks[i] = (uint32_t)(((1ull << size) - 1) << pos);
 		}
 	}
-	*pitch = (uint32_t)(mi[16] | mi[17] << 8);
-	if (version >= 0x300 && (mi[50] | mi[51] << 8))
-		*pitch = (uint32_t)(mi[50] | mi[51] << 8); /* the linear-mode line length */
-	*phys = (uint32_t)(mi[40] | mi[41] << 8 | mi[42] << 16 | (uint32_t)mi[43] << 24);
+	*pitch = mi->pitch;
+	if (version >= 0x300 && mi->linear_pitch)
+		*pitch = mi->linear_pitch; /* the linear-mode line length */
+	*phys = mi->framebuffer;
 	return EB_OK;
 }
 
 int plat_set_video(uint64_t min_w, uint64_t min_h, struct plat_framebuffer *out)
 {
-	uint8_t *info = bios_scratch;
-	memset(info, 0, 512);
-	memcpy(info, "VBE2", 4);
+	struct vbe_info *info = (struct vbe_info *)bios_scratch;
+	memset(info, 0, sizeof *info);
+	memcpy(info->signature, "VBE2", 4); /* asks for the VBE 2.0 fields */
 	struct bios_regs r = { 0 };
 	r.eax = 0x4f00;
 	r.edi = (uint32_t)(uintptr_t)info;
 	bios_int(0x10, &r);
-	if ((r.eax & 0xffff) != 0x004f || memcmp(info, "VESA", 4) != 0) {
+	if ((r.eax & 0xffff) != 0x004f || memcmp(info->signature, "VESA", 4) != 0) {
 		eb_log(EB_LOG_WARN, "elfboot: no VBE; booting without a framebuffer\r\n");
 		return EB_NOTFOUND;
 	}
-	uint16_t version = (uint16_t)(info[4] | info[5] << 8);
-	uint32_t list = (uint32_t)(info[16] | info[17] << 8) << 4 | (uint32_t)(info[14] | info[15] << 8);
+	uint16_t version = info->version;
+	uint32_t list = rm_linear(info->modes_seg, info->modes_off);
 	uint16_t ids[VIDEO_MAX_MODES];
 	unsigned nids = 0;
 	if (list >= 0x100000)

@@ -10,15 +10,9 @@
 #include "core.h"
 #include "dhcp.h"
 #include "source.h"
+#include "pxe.h"
 #include "stage2.h"
 
-#define PXENV_TFTP_OPEN 0x20
-#define PXENV_TFTP_CLOSE 0x21
-#define PXENV_TFTP_READ 0x22
-#define PXENV_TFTP_READ_FILE 0x23
-#define PXENV_TFTP_GET_FSIZE 0x25
-#define PXENV_GET_CACHED_INFO 0x71
-#define PXENV_UNDI_SHUTDOWN 0x05
 #define PXE_TFTP_NOT_FOUND 0x3b
 #define PXE_PACKET_SIZE 1432 /* largest block that fits a 1500-byte frame */
 
@@ -90,17 +84,19 @@ static const char *status_name(uint16_t s)
 
 static int pxe_init(uint32_t pxenv, uint32_t bang)
 {
-	const uint8_t *p = bang ? low(bang) : NULL;
-	if (p && memcmp(p, "!PXE", 4) == 0 && p[4] >= 0x20 && sum_ok(p, p[4])) {
-		memcpy(&api_entry, p + 0x10, 4); /* EntryPointSP */
+	const struct pxe_bang *p = bang ? low(bang) : NULL;
+	if (p && memcmp(p->signature, "!PXE", 4) == 0 && p->length >= sizeof *p &&
+	    sum_ok((const uint8_t *)p, p->length)) {
+		api_entry = p->entry_sp;
 		api_bang = 1;
 	} else {
-		const uint8_t *v = pxenv ? low(pxenv) : NULL;
-		if (!v || memcmp(v, "PXENV+", 6) != 0 || v[8] < 0x2c || !sum_ok(v, v[8]))
+		const struct pxenv_plus *v = pxenv ? low(pxenv) : NULL;
+		if (!v || memcmp(v->signature, "PXENV+", 6) != 0 || v->length < sizeof *v ||
+		    !sum_ok((const uint8_t *)v, v->length))
 			return eb_error("network: no valid !PXE or PXENV+ structure (given %x:%x and "
 					"%x:%x); booted by a PXE ROM?", bang >> 16, bang & 0xffff,
 					pxenv >> 16, pxenv & 0xffff);
-		memcpy(&api_entry, v + 0x0a, 4); /* RMEntry */
+		api_entry = v->rm_entry;
 		api_bang = 0;
 	}
 	/* The packets the ROM booted from name the server and the NBP (whose
@@ -109,15 +105,12 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 	int found = 0;
 	eb_error("the ROM kept no DHCP packet");
 	for (uint16_t type = 3; type >= 2 && !found; type--) {
-		uint8_t *c = bios_scratch;
-		memset(c, 0, 16);
-		memcpy(c + 2, &type, 2); /* PacketType */
+		struct pxe_get_cached_info *c = (struct pxe_get_cached_info *)bios_scratch;
+		memset(c, 0, sizeof *c);
+		c->packet_type = type;
 		/* BufferSize 0: the ROM returns a pointer to its own copy */
 		uint16_t st = pxe_call(PXENV_GET_CACHED_INFO, c);
-		uint16_t size, off, seg;
-		memcpy(&size, c + 4, 2);
-		memcpy(&off, c + 6, 2);
-		memcpy(&seg, c + 8, 2);
+		uint16_t size = c->buffer_size, off = c->buffer_off, seg = c->buffer_seg;
 		if (st || (!off && !seg))
 			continue;
 		struct dhcp_boot db;
@@ -126,8 +119,9 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 		memcpy(server_ip, db.server, 4);
 		memcpy(dir, db.dir, sizeof dir);
 		/* giaddr: the relay agent, the PXE API's "gateway" for TFTP */
-		if (size >= 28)
-			memcpy(gateway_ip, (const uint8_t *)low((uint32_t)seg << 16 | off) + 24, 4);
+		const struct bootp_header *h = low((uint32_t)seg << 16 | off);
+		if (size >= ELFBOOT_OFFSETOF(struct bootp_header, giaddr) + sizeof h->giaddr)
+			memcpy(gateway_ip, h->giaddr, 4);
 		found = 1;
 	}
 	if (!found) {
@@ -145,23 +139,24 @@ static int pxe_init(uint32_t pxenv, uint32_t bang)
 
 
 /* The TFTP_OPEN / TFTP_GET_FSIZE head: status, server, gateway, file name. */
-static int fill_name(uint8_t *b, const char *name)
+static int fill_name(struct pxe_tftp_name *b, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
-	if (dl + nl + 1 > 128)
+	if (dl + nl + 1 > sizeof b->file)
 		return eb_error("network: path '%s%s' is longer than PXE's 127 bytes", dir, name);
-	memset(b, 0, 2 + 4 + 4 + 128);
-	memcpy(b + 2, server_ip, 4);
-	memcpy(b + 6, gateway_ip, 4);
-	memcpy(b + 10, dir, dl);
-	memcpy(b + 10 + dl, name, nl);
+	memset(b, 0, sizeof *b);
+	memcpy(b->server_ip, server_ip, 4);
+	memcpy(b->gateway_ip, gateway_ip, 4);
+	memcpy(b->file, dir, dl);
+	memcpy(b->file + dl, name, nl);
 	return EB_OK;
 }
 
 static int pxe_size(const char *name, uint64_t *bytes)
 {
-	uint8_t *b = bios_scratch;
-	if (fill_name(b, name))
+	struct pxe_tftp_get_fsize *b = (struct pxe_tftp_get_fsize *)bios_scratch;
+	b->file_size = 0;
+	if (fill_name(&b->name, name))
 		return EB_ERR;
 	uint16_t st = pxe_call(PXENV_TFTP_GET_FSIZE, b);
 	if (st == PXE_TFTP_NOT_FOUND)
@@ -169,9 +164,7 @@ static int pxe_size(const char *name, uint64_t *bytes)
 	if (st)
 		return eb_error("network: cannot get the size of '%s%s' from TFTP server %s (PXE "
 				"status 0x%x, %s)", dir, name, server_str, st, status_name(st));
-	uint32_t size;
-	memcpy(&size, b + 138, 4);
-	*bytes = size;
+	*bytes = b->file_size;
 	return EB_OK;
 }
 
@@ -188,25 +181,22 @@ static int pxe_size(const char *name, uint64_t *bytes)
 #define TAIL_MARK 0xa5
 static int read_file(const char *name, void *dst, uint64_t bytes)
 {
-	uint8_t *b = bios_scratch;
+	struct pxe_tftp_read_file *b = (struct pxe_tftp_read_file *)bios_scratch;
 	size_t dl = strlen(dir), nl = strlen(name);
-	if (dl + nl + 1 > 128)
+	if (dl + nl + 1 > sizeof b->file)
 		return eb_error("network: path '%s%s' is longer than PXE's 127 bytes", dir, name);
-	memset(b, 0, 158);
-	memcpy(b + 2, dir, dl);
-	memcpy(b + 2 + dl, name, nl);
-	uint32_t size = (uint32_t)bytes, addr = (uint32_t)(uintptr_t)dst;
-	memcpy(b + 130, &size, 4);
-	memcpy(b + 134, &addr, 4);
-	memcpy(b + 138, server_ip, 4);
-	memcpy(b + 142, gateway_ip, 4);
-	uint16_t port = 69 << 8; /* network byte order */
-	memcpy(b + 152, &port, 2);
+	memset(b, 0, sizeof *b);
+	memcpy(b->file, dir, dl);
+	memcpy(b->file + dl, name, nl);
+	b->buffer_size = (uint32_t)bytes;
+	b->buffer = (uint32_t)(uintptr_t)dst;
+	memcpy(b->server_ip, server_ip, 4);
+	memcpy(b->gateway_ip, gateway_ip, 4);
+	b->server_port = 69 << 8; /* network byte order */
 	volatile uint8_t *tail = (volatile uint8_t *)dst + bytes - 1;
 	*tail = TAIL_MARK;
 	uint16_t st = pxe_call(PXENV_TFTP_READ_FILE, b);
-	uint32_t got;
-	memcpy(&got, b + 130, 4);
+	uint32_t got = b->buffer_size;
 	/* BAD_FUNC / UNSUPPORTED with nothing read: a ROM without the call.
 	 * (iPXE also says UNSUPPORTED for a TFTP error packet mid-transfer.) */
 	if ((st == 0x02 || st == 0x03) && got == 0)
@@ -244,24 +234,23 @@ static int pxe_read(const char *name, void *dst, uint64_t bytes)
 		if (st != EB_NOTFOUND)
 			return st;
 	}
-	uint8_t *b = bios_scratch;
-	if (fill_name(b, name))
+	struct pxe_tftp_open *o = (struct pxe_tftp_open *)bios_scratch;
+	if (fill_name(&o->name, name))
 		return EB_ERR;
-	uint16_t port = 69 << 8; /* network byte order */
-	uint16_t want = PXE_PACKET_SIZE;
-	memcpy(b + 138, &port, 2);
-	memcpy(b + 140, &want, 2);
-	uint16_t st = pxe_call(PXENV_TFTP_OPEN, b);
+	o->port = 69 << 8; /* network byte order */
+	o->packet_size = PXE_PACKET_SIZE;
+	uint16_t st = pxe_call(PXENV_TFTP_OPEN, o);
 	if (st == PXE_TFTP_NOT_FOUND)
 		return eb_error("network: '%s%s' not found on TFTP server %s", dir, name, server_str);
 	if (st)
 		return eb_error("network: cannot open '%s%s' on TFTP server %s (PXE status 0x%x, %s)",
 				dir, name, server_str, st, status_name(st));
-	uint16_t psize;
-	memcpy(&psize, b + 140, 2);
+	uint16_t psize = o->packet_size;
+	/* TFTP_CLOSE and UNDI_SHUTDOWN take only the Status word. */
+	uint8_t *close = bios_scratch;
 	if (psize == 0 || psize > BOUNCE_SIZE / 2) {
-		memset(b, 0, 2);
-		pxe_call(PXENV_TFTP_CLOSE, b);
+		memset(close, 0, 2);
+		pxe_call(PXENV_TFTP_CLOSE, close);
 		return eb_error("network: TFTP server %s: block size %u for '%s%s'", server_str,
 				psize, dir, name);
 	}
@@ -269,21 +258,20 @@ static int pxe_read(const char *name, void *dst, uint64_t bytes)
 	uint64_t got = 0;
 	uint32_t fill = 0, packets = 0;
 	int rc = EB_OK;
+	struct pxe_tftp_read *rd = (struct pxe_tftp_read *)bios_scratch;
 	for (;;) {
-		memset(b, 0, 10);
-		uint16_t off = (uint16_t)fill, seg = BOUNCE_BASE >> 4;
-		memcpy(b + 4, &psize, 2); /* BufferSize: room for one block */
-		memcpy(b + 6, &off, 2);
-		memcpy(b + 8, &seg, 2);
-		st = pxe_call(PXENV_TFTP_READ, b);
+		memset(rd, 0, sizeof *rd);
+		rd->buffer_size = psize; /* room for one block */
+		rd->buffer_off = (uint16_t)fill;
+		rd->buffer_seg = BOUNCE_BASE >> 4;
+		st = pxe_call(PXENV_TFTP_READ, rd);
 		if (st) {
 			rc = eb_error("network: transfer of '%s%s' from TFTP server %s stopped after "
 				      "%lu of %lu bytes (PXE status 0x%x, %s)", dir, name, server_str,
 				      got + fill, bytes, st, status_name(st));
 			break;
 		}
-		uint16_t n;
-		memcpy(&n, b + 4, 2);
+		uint16_t n = rd->buffer_size;
 		packets++;
 		if (n > psize) {
 			rc = eb_error("network: TFTP server %s sent a %u-byte block for '%s%s' (block "
@@ -305,8 +293,8 @@ static int pxe_read(const char *name, void *dst, uint64_t bytes)
 		if (last)
 			break;
 	}
-	memset(b, 0, 2);
-	pxe_call(PXENV_TFTP_CLOSE, b);
+	memset(close, 0, 2);
+	pxe_call(PXENV_TFTP_CLOSE, close);
 	if (rc == EB_OK && got != bytes)
 		rc = eb_error("network: transfer of '%s%s' from TFTP server %s cut short: %lu of %lu "
 			      "bytes", dir, name, server_str, got, bytes);

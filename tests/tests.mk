@@ -146,6 +146,8 @@ kernels: $(KERNEL_BINS) $(EXAMPLE_BINS)
 # ---------------------------------------------------------------- unit tests
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h tests/unit/arena.h tests/unit/stub_platform.c $(wildcard common/include/*.h)
+# test_gpt_backup and test_bios_records include stage2's fat.c and headers.
+UNIT_DEPS  += stage2/fat.c $(wildcard stage2/*.h)
 
 $(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)

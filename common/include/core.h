@@ -95,6 +95,9 @@ int config_parse(const uint8_t *data, uint64_t len, struct eb_config *out);
 void config_default(struct eb_config *c);
 /* Serialises to the 133-byte form; returns the length written. */
 uint32_t config_serialize(const struct eb_config *c, uint8_t out[ELFBOOT_CONFIG_LEN]);
+/* Serialises to the form of `len` bytes (133, 124 or 115); EB_ERR if that
+ * form lacks a field whose value is not the default. */
+int config_serialize_len(const struct eb_config *c, uint64_t len, uint8_t *out);
 
 /* ---- bootcfg.c: boot.json, the runtime config file ---- */
 #define EB_LOG_OFF 0

@@ -10,7 +10,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "elfboot.h" /* ELFBOOT_PACKED, ELFBOOT_STATIC_ASSERT, ELFBOOT_OFFSETOF */
+
 #define DHCP_FILE_MAX 128
+
+/* The fixed BOOTP header (RFC 951, 2131); DHCP's magic cookie and options
+ * follow it.  Addresses in network byte order, as bytes. */
+struct ELFBOOT_PACKED bootp_header {
+	uint8_t op, htype, hlen, hops; /*   0 */
+	uint32_t xid;                  /*   4 */
+	uint16_t secs, flags;          /*   8 */
+	uint8_t ciaddr[4];             /*  12 */
+	uint8_t yiaddr[4];             /*  16 */
+	uint8_t siaddr[4];             /*  20 next server: TFTP */
+	uint8_t giaddr[4];             /*  24 relay agent */
+	uint8_t chaddr[16];            /*  28 */
+	uint8_t sname[64];             /*  44 options, when option 52 says so */
+	uint8_t file[128];             /* 108 boot file, or options (option 52) */
+};                                     /* 236 */
+ELFBOOT_STATIC_ASSERT(sizeof(struct bootp_header) == 236, "bootp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct bootp_header, siaddr) == 20, "bootp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct bootp_header, giaddr) == 24, "bootp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct bootp_header, sname) == 44, "bootp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct bootp_header, file) == 108, "bootp");
 
 struct dhcp_boot {
 	uint8_t server[4];        /* siaddr, else option 54 (server identifier) */

@@ -10,7 +10,69 @@
 
 #include <stdint.h>
 
+#include "elfboot.h" /* ELFBOOT_PACKED, ELFBOOT_STATIC_ASSERT, ELFBOOT_OFFSETOF */
+
 #define ISO_BLOCK 2048u
+
+/* Both-byte-order numbers (ECMA-119 7.2.3, 7.3.3): the little-endian copy
+ * first; readers use it. */
+struct ELFBOOT_PACKED iso_both16 {
+	uint16_t le, be;
+};
+struct ELFBOOT_PACKED iso_both32 {
+	uint32_t le, be;
+};
+
+#define ISO_DR_DIR   0x02 /* flags: directory */
+#define ISO_DR_ASSOC 0x04 /* flags: associated file (hidden, never ours) */
+#define ISO_DR_MULTI 0x80 /* flags: more extents follow */
+
+/* A directory record (ECMA-119 9.1); the name follows at +33. */
+struct ELFBOOT_PACKED iso_dir_record {
+	uint8_t length;              /*  0 the whole record, name and padding included */
+	uint8_t ext_attr_length;     /*  1 */
+	struct iso_both32 extent;    /*  2 first block */
+	struct iso_both32 size;      /* 10 bytes */
+	uint8_t date[7];             /* 18 */
+	uint8_t flags;               /* 25 ISO_DR_* */
+	uint8_t unit_size;           /* 26 interleaving: 0 for contiguous files */
+	uint8_t gap_size;            /* 27 */
+	struct iso_both16 volume_seq; /* 28 */
+	uint8_t name_length;         /* 32 */
+};                                   /* 33 */
+
+#define ISO_VD_PRIMARY 1
+#define ISO_VD_TERMINATOR 255
+
+/* A volume descriptor's block, as the primary one (ECMA-119 8.4). */
+struct ELFBOOT_PACKED iso_pvd {
+	uint8_t type;                     /*    0 ISO_VD_* */
+	char id[5];                       /*    1 "CD001" */
+	uint8_t version;                  /*    6 1 */
+	uint8_t unused0;                  /*    7 */
+	char system_id[32];               /*    8 */
+	char volume_id[32];               /*   40 */
+	uint8_t unused1[8];               /*   72 */
+	struct iso_both32 volume_blocks;  /*   80 */
+	uint8_t unused2[32];              /*   88 */
+	struct iso_both16 set_size;       /*  120 */
+	struct iso_both16 seq_number;     /*  124 */
+	struct iso_both16 block_size;     /*  128 */
+	struct iso_both32 path_table_size; /* 132 */
+	uint32_t path_tables[4];          /*  140 */
+	struct iso_dir_record root;       /*  156 */
+	uint8_t root_name;                /*  189 */
+	uint8_t rest[1858];               /*  190 */
+};                                        /* 2048 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct iso_dir_record) == 33, "iso dir record");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_dir_record, size) == 10, "iso dir record");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_dir_record, flags) == 25, "iso dir record");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_dir_record, name_length) == 32, "iso dir record");
+ELFBOOT_STATIC_ASSERT(sizeof(struct iso_pvd) == ISO_BLOCK, "iso pvd");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_pvd, volume_blocks) == 80, "iso pvd");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_pvd, block_size) == 128, "iso pvd");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct iso_pvd, root) == 156, "iso pvd");
 
 /* The medium, in 2048-byte logical blocks whatever its sector size. */
 struct iso_dev {

@@ -37,7 +37,7 @@ $(FZ)/obj/vmm-nocmp.o: common/vmm.c $(FUZZ_DEPS)
 $(FZ)/bin/fuzz_load: $(FZ)/obj/vmm-nocmp.o
 FUZZ_COVSRC_load := $(FUZZ_CORE) config-tool/sim.c -Iconfig-tool
 # The tool's own sources, its main() renamed so libFuzzer's driver is main.
-FUZZ_SRC_tool    := $(TOOL_SRC) -Iconfig-tool -Istage2 -Dmain=elfboot_tool_main -lelf
+FUZZ_SRC_tool    := $(TOOL_SRC) -Iconfig-tool -Dmain=elfboot_tool_main -lelf
 
 define fuzz_target
 $(FZ)/bin/fuzz_$(1): fuzz/fuzz_$(1).c $(FUZZ_DEPS) $(wildcard stage2/*.[ch] config-tool/*.[ch])

@@ -65,6 +65,18 @@ static int t_case_failed, t_failed_cases, t_cases;
 		printf("%s %s\n", t_case_failed ? "FAIL" : "PASS", #fn);              \
 	} while (0)
 
+/* Hex text ("7c3a..") to bytes, for vectors written out by hand. */
+static inline size_t t_unhex(const char *h, uint8_t *out)
+{
+	size_t n = 0;
+	for (; h[0] && h[1]; h += 2) {
+		unsigned v;
+		sscanf(h, "%2x", &v);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
 #define T_END() (t_failed_cases ? 1 : 0)
 
 #endif

@@ -61,22 +61,11 @@ static const char complex_hex[] =
 	"01" "0003000000000000"                       /* min height 768 */
 	"01" "0004000000000000";                      /* min width 1024 */
 
-static size_t unhex(const char *h, uint8_t *out)
-{
-	size_t n = 0;
-	for (; h[0] && h[1]; h += 2) {
-		unsigned v;
-		sscanf(h, "%2x", &v);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
-
 static void expect_bytes(const void *obj, const char *body_hex)
 {
 	uint8_t want[200];
-	size_t n = unhex(uuid_hex, want);
-	n += unhex(body_hex, want + n);
+	size_t n = t_unhex(uuid_hex, want);
+	n += t_unhex(body_hex, want + n);
 	T_EQ(n, 133);
 	T_EQ(sizeof(struct elfboot_config), 133);
 	const uint8_t *got = obj;
