@@ -39,12 +39,15 @@ SIZE_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-
 EFI_CFLAGS := -std=c11 -g -ffreestanding -fno-stack-protector -fno-stack-check \
               -fpic -fvisibility=hidden -fshort-wchar -mno-red-zone -mgeneral-regs-only \
               -fno-tree-loop-distribute-patterns -DGNU_EFI_USE_MS_ABI \
-              -maccumulate-outgoing-args $(SIZE_CFLAGS) $(WARN) -Icommon/include \
+              -maccumulate-outgoing-args $(SIZE_CFLAGS) -flto $(WARN) -Icommon/include \
               -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
 # uefi/efi.lds, not gnu-efi's script: that one puts .bss inside .data, which
 # stored ~100 KB of zeros in the file.
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
-               -T uefi/efi.lds
+# Linked through the compiler with -flto: the core and the front end are
+# optimised as one program (-Os again at link time), which takes ~0.9 KB
+# of .text off what per-file compilation leaves (the last PE sector).
+EFI_LDFLAGS := -flto -Os -fpic -nostdlib -shared -Wl,-znocombreloc,-Bsymbolic,--no-undefined \
+               -Wl,--gc-sections,-T,uefi/efi.lds,--build-id=none
 # The PE sections objcopy keeps: gnu-efi's _relocate needs only .dynamic
 # and .rela (no symbols: --strip-all).  BOOTX64.EFI has no .rela today: its
 # code keeps no pointers in initialised data, each would cost a relocation.
@@ -80,7 +83,7 @@ $(B)/efi/libcore.a: $(EFI_CORE)
 
 $(B)/uefi/BOOTX64.so: $(EFI_OBJS) $(B)/efi/libcore.a uefi/efi.lds
 	@mkdir -p $(dir $@)
-	ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) $(B)/efi/libcore.a \
+	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) $(B)/efi/libcore.a \
 	  -L$(GNUEFI_LIB) -lgnuefi -o $@
 
 $(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so mk/size-check.sh
@@ -182,7 +185,7 @@ $(BD)/raw-bios.img: bench/raw-bios.asm $(B)/ramdisk256.bin
 $(BD)/%/BOOTX64.EFI: bench/efi-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -Wno-missing-prototypes $(if $(findstring raw,$*),-DRAWREAD) -c $< -o $(dir $@)efi.o
-	ld $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(dir $@)efi.o -L$(GNUEFI_LIB) -lgnuefi -o $(dir $@)efi.so
+	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(dir $@)efi.o -L$(GNUEFI_LIB) -lgnuefi -o $(dir $@)efi.so
 	objcopy $(EFI_SECTIONS) --target=efi-app-x86_64 --subsystem=10 $(dir $@)efi.so $@
 $(BD)/floor-uefi.img: $(BD)/floor/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit
 	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/floor -o $@ $(B)/kernels/k_exit

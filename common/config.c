@@ -77,7 +77,8 @@ static const uint8_t config_magic[16] = ELFBOOT_CONFIG_MAGIC_BYTES;
  * as the kind's reader writes. */
 #define CFG_ASSERT(m, key, kind, flags, since, val, some)                                     \
 	_Static_assert(CFG_MEMBER_SIZE(elfboot_config, m) == CFG_SIZE_##kind, "config " key); \
-	_Static_assert(CFG_MEMBER_SIZE(eb_config, val) == CFG_VAL_##kind, "eb_config " key);
+	_Static_assert(CFG_MEMBER_SIZE(eb_config, val) == CFG_VAL_##kind, "eb_config " key); \
+	_Static_assert(sizeof(key) <= EB_CFG_KEY_MAX, "key (with its NUL) fits: " key);
 #define CFG_SUM(m, key, kind, flags, since, val, some) +CFG_SIZE_##kind
 
 CONFIG_FIELDS(CFG_ASSERT)

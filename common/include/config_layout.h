@@ -27,8 +27,12 @@ enum eb_cfg_kind {
 #define EB_CFG_F_ADDR  1u /* the value is an address (shown in hex) */
 #define EB_CFG_F_FIXED 2u /* identifies the config; `config set` leaves it */
 
+#define EB_CFG_KEY_MAX 40 /* longest key + NUL, checked by the compiler */
+
 struct eb_cfg_field {
-	const char *key;  /* bootloader_api's path, e.g. "mappings.kernel_stack" */
+	/* bootloader_api's path, e.g. "mappings.kernel_stack": an array, not a
+	 * pointer, so the table needs no load-time relocation in BOOTX64.EFI. */
+	char key[EB_CFG_KEY_MAX];
 	uint8_t kind;     /* EB_CFG_* */
 	uint8_t size;     /* bytes in the section */
 	uint8_t off;      /* offset in the 133-byte form */
@@ -42,7 +46,7 @@ struct eb_cfg_field {
 struct eb_cfg_form {
 	uint32_t len;
 	uint8_t since;        /* first 0.11.x patch release writing this length */
-	const char *releases; /* for messages, e.g. "0.11.1-0.11.10" */
+	char releases[16];    /* for messages, e.g. "0.11.1-0.11.10" */
 };
 
 extern const struct eb_cfg_field eb_cfg_fields[];
