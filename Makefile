@@ -69,7 +69,15 @@ deps:
 EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o $(B)/efi/common/isr.o
 EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c)
 
-$(B)/efi/%.o: %.c
+# Each target's objects depend on a stamp holding its compile flags, so a
+# changed flag (a merge, CC=clang) rebuilds them instead of mixing old ones in.
+$(B)/efi/cflags.stamp $(B)/bios/cflags.stamp: $(B)/%/cflags.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(if $(filter efi,$*),$(EFI_CFLAGS),$(S2_CFLAGS))' | cmp -s - $@ || \
+	  echo '$(CC) $(if $(filter efi,$*),$(EFI_CFLAGS),$(S2_CFLAGS))' > $@
+FORCE:
+
+$(B)/efi/%.o: %.c $(B)/efi/cflags.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
@@ -121,7 +129,7 @@ BIOS_CORE := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW)) $(B)/bios/common/handoff
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,stage2/main.c stage2/fat.c stage2/source_disk.c \
            stage2/source_cd.c stage2/source_pxe.c) $(B)/bios/stage2/entry.o
 
-$(B)/bios/%.o: %.c
+$(B)/bios/%.o: %.c $(B)/bios/cflags.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(S2_CFLAGS) -c $< -o $@
 
