@@ -6,7 +6,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -33,14 +32,6 @@ void guid_parse(const char *s, uint8_t out[16])
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
-static void random_guid(uint8_t g[16])
-{
-	if (getrandom(g, 16, 0) != 16)
-		memset(g, 0x5a, 16);
-	g[7] = (uint8_t)((g[7] & 0x0f) | 0x40); /* version 4 */
-	g[8] = (uint8_t)((g[8] & 0x3f) | 0x80);
-}
-
 static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
 	const uint8_t *p = buf;
@@ -59,7 +50,7 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 #define ENTRY_SIZE 128
 
 int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
-	      int mbr_boot_flag)
+	      int mbr_boot_flag, const uint8_t seed[32])
 {
 	uint8_t mbr[512] = { 0 };
 	uint8_t *pe = mbr + 446;
@@ -77,7 +68,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 	for (int i = 0; i < nparts; i++) {
 		uint8_t *e = entries + i * ENTRY_SIZE;
 		memcpy(e, parts[i].type, 16);
-		random_guid(e + 16);
+		repro_guid(seed, 1 + (unsigned)i, e + 16); /* reproducible: repro.c */
 		put64(e + 32, parts[i].first_lba);
 		put64(e + 40, parts[i].last_lba);
 		for (int k = 0; parts[i].name[k] && k < 36; k++)
@@ -86,7 +77,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 	uint32_t ecrc = eb_crc32(entries, sizeof entries);
 	uint64_t entry_lbas = NENTRIES * ENTRY_SIZE / 512;
 	uint8_t disk_guid[16];
-	random_guid(disk_guid);
+	repro_guid(seed, 0, disk_guid);
 
 	for (int backup = 0; backup < 2; backup++) {
 		uint8_t h[512] = { 0 };
