@@ -94,7 +94,11 @@ sed -n '/^kernel config:/,$p' "$tmp/info" | tail -n +4 > "$tmp/cfg-info"
 cmp -s "$tmp/cfg-info" "$tmp/cfg-physmem" && ok "image-info: the kernel config as config show prints it" ||
 	bad "image-info config differs from config show" "$(diff "$tmp/cfg-info" "$tmp/cfg-physmem" | head -3 | tr '\n' '|')"
 info "UEFI-only disk" "$tmp/u.img" "EFI System" "BOOTX64.EFI \(ESP\): +$idre" "PIE, ET_DYN"
-if grep -q "BIOS boot" "$tmp/info"; then bad "UEFI-only disk lists a BIOS boot partition"; else ok "UEFI-only disk: no BIOS boot partition"; fi
+if grep -q "EFI System" "$tmp/info" && ! grep -q "BIOS boot" "$tmp/info"; then
+	ok "UEFI-only disk: an ESP and no BIOS boot partition"
+else
+	bad "UEFI-only disk: partitions" "$(grep -E 'EFI System|BIOS boot' "$tmp/info" | tr '\n' '|')"
+fi
 info "ISO" "$tmp/i.iso" "ISO 9660" "stage2 \(elfboot-cd.bin\): +$idre" "BOOTX64.EFI \(ESP\): +$idre" \
 	"kernel-x86_64 +$(stat -c %s "$K/k_base") bytes" "mappings.kernel_base +0x200000000000"
 info "netboot directory" "$tmp/nb" "netboot directory" "stage2 \(elfboot.pxe\): +$idre" "BOOTX64.EFI: +$idre" \
