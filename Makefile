@@ -120,9 +120,14 @@ TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool
 # it with the five loader binaries (config-tool/loaders.S).
 LOADER_INPUTS := Makefile $(sort $(wildcard common/*.c common/*.asm common/include/*.h \
                  stage1/*.asm stage1/*.inc stage2/*.[ch] stage2/*.asm stage2/*.ld uefi/*.[ch]))
-$(B)/buildid.h: VERSION $(LOADER_INPUTS) mk/buildid.sh
+# The stamp runs the script when an input changes; the header changes (and
+# rebuilds what includes it) only when the id does.
+$(B)/buildid.stamp: VERSION $(LOADER_INPUTS) mk/buildid.sh
 	@mkdir -p $(dir $@)
-	sh mk/buildid.sh $@ VERSION $(LOADER_INPUTS)
+	@sh mk/buildid.sh $(B)/buildid.h VERSION $(LOADER_INPUTS)
+	@touch $@
+$(B)/buildid.h: $(B)/buildid.stamp
+	@test -f $@ || sh mk/buildid.sh $@ VERSION $(LOADER_INPUTS)
 $(B)/efi/common/loader.o: EFI_CFLAGS += -include $(B)/buildid.h
 $(B)/bios/common/loader.o: S2_CFLAGS += -include $(B)/buildid.h
 $(B)/efi/common/loader.o $(B)/bios/common/loader.o: $(B)/buildid.h
