@@ -194,14 +194,21 @@ int config_show(const char *path, const char *label, int json)
 	struct eb_config c;
 	/* The loader's checks first, so a kernel it refuses gets its reason
 	 * (ELF class, byte order, truncation...), not libelf's. */
-	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	/* Errors name the label: image-info shows a kernel it copied out to a
+	 * temporary file as the file in the image. */
+	uint8_t *buf = read_file(path, &size);
+	if (buf && kernel_check(buf, size, &img, &c)) {
+		tool_error("%s: %s", label, eb_last_error());
+		free(buf);
+		buf = NULL;
+	}
 	if (!buf)
 		return 1;
 	int rc = 1;
-	if (libelf_config(path, buf, size, &off, &len))
+	if (libelf_config(label, buf, size, &off, &len))
 		goto out;
 	if (img.config_offset != off || img.config_len != len) {
-		tool_error("%s: libelf and elfboot disagree on the config section", path);
+		tool_error("%s: libelf and elfboot disagree on the config section", label);
 		goto out;
 	}
 	char v[13][64];

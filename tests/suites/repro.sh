@@ -135,8 +135,8 @@ pvd0=$(dd if="$tmp/a/1.iso" bs=1 skip=$((32768 + 813)) count=16 2>/dev/null)
 # Every file's record date in the ISO 9660 root (7-byte dates): xorriso
 # keeps the source file's mtime unless told.
 if command -v xorriso > /dev/null &&
-   xorriso -indev "$tmp/a/e.iso" -find / -exec lsdl 2>/dev/null | grep -v "Nov 14  2023" | grep -q '^[-d]'; then
-	bad "iso: a file date is not SOURCE_DATE_EPOCH" "$(xorriso -indev "$tmp/a/e.iso" -find / -exec lsdl 2>/dev/null | grep -v 'Nov 14  2023' | grep '^[-d]' | head -1)"
+   TZ=UTC0 xorriso -indev "$tmp/a/e.iso" -find / -exec lsdl 2>/dev/null | grep -v "Nov 14  2023" | grep -q '^[-d]'; then
+	bad "iso: a file date is not SOURCE_DATE_EPOCH" "$(TZ=UTC0 xorriso -indev "$tmp/a/e.iso" -find / -exec lsdl 2>/dev/null | grep -v 'Nov 14  2023' | grep '^[-d]' | head -1)"
 else
 	ok "iso: every file dated SOURCE_DATE_EPOCH"
 fi

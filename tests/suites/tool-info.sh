@@ -105,6 +105,13 @@ info "netboot directory" "$tmp/nb" "netboot directory" "stage2 \(elfboot.pxe\): 
 	"elfboot.pxe +[0-9]+ bytes"
 info "mixed builds flagged" "$tmp/ld.img" "stage2 \(BIOS boot partition\): +elfboot .*0badc0de" "different builds"
 
+# An image of a kernel the loader would refuse (--unchecked): the error
+# names the file in the image, not the tool's temporary copy.
+"$E" image --uefi --unchecked -o "$tmp/nc.img" "$K/k_noconfig" > /dev/null
+t_err "image-info: the kernel's own error, named as in the image" \
+	"error: kernel-x86_64 (ESP): .*no .bootloader-config section" "$E" image-info "$tmp/nc.img"
+grep -q "elfboot-info" "$tmp/err" && bad "image-info names its temporary copy" "$(cat "$tmp/err")"
+
 # Damaged images: one error line, non-zero exit.
 head -c 20000000 "$tmp/h.img" > "$tmp/trunc.img"
 t_err "image-info: truncated disk" "outside the 39062-sector image" "$E" image-info "$tmp/trunc.img"
