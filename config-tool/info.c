@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,16 @@ static void cleanup(void)
 	if (tmp_dir[0])
 		nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	tmp_dir[0] = 0;
+}
+
+/* An interrupt only records itself (removing a tree is not async-signal
+ * safe): the mcopy child dies of it or waitpid() is interrupted, the run
+ * fails, the temporary tree is removed, then the signal is raised again. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
 }
 
 /* The loaders' build ids, gathered as found and printed as one section. */
@@ -396,6 +407,9 @@ int image_info(const char *path)
 	       iso ? "ISO 9660, hybrid" : "GPT disk image", (unsigned long)size);
 	struct part esp = { 0 }, bb = { 0 };
 	int rc = 1;
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	char espdir[4300], kpath[4500];
 	const char *kernel = NULL, *label = "kernel-x86_64";
 	if (make_tmp() || (gpt && gpt_read(path, fd, size, &esp, &bb)))
@@ -444,5 +458,9 @@ int image_info(const char *path)
 out:
 	close(fd);
 	cleanup();
+	if (interrupted) {
+		signal(interrupted, SIG_DFL);
+		raise(interrupted);
+	}
 	return rc;
 }

@@ -108,22 +108,63 @@ void sha256_final(struct sha256 *s, uint8_t out[32])
 			out[4 * i + k] = (uint8_t)(s->h[i] >> (24 - 8 * k));
 }
 
-int sha256_file(struct sha256 *s, const char *tag, const char *path)
+/* One lane of the content digest: a multiply-rotate mix, 8 bytes a step. */
+static uint64_t lane(uint64_t l, const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	l ^= w * 0x9e3779b97f4a7c15ull;
+	l = l << 27 | l >> 37;
+	return l * 0xc2b2ae3d27d4eb4full + 0x165667b19e3779f9ull;
+}
+
+/* Fills buf from fd as far as it goes: every chunk but the last is whole. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int hash_file(struct sha256 *s, const char *tag, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return tool_error("cannot open '%s': %s", path, strerror(errno));
 	/* The tag and a separator keep "a"+"bc" apart from "ab"+"c". */
 	sha256_update(s, tag, strlen(tag) + 1);
+	/* The contents go through four 64-bit lanes, then SHA-256 takes the
+	 * lanes, the tail and the length: a seed needs inputs that differ to
+	 * differ, not collision resistance, and SHA-256 over a 256 MiB
+	 * ramdisk took seconds where this takes a fraction of one. */
 	static uint8_t buf[1 << 16];
+	uint64_t l[4] = { 1, 2, 3, 4 }, total = 0;
 	ssize_t r;
-	while ((r = read(fd, buf, sizeof buf)) > 0)
-		sha256_update(s, buf, (size_t)r);
+	while ((r = read_full(fd, buf, sizeof buf)) > 0) {
+		size_t whole = (size_t)r & ~(size_t)31;
+		for (size_t i = 0; i < whole; i += 32)
+			for (int k = 0; k < 4; k++)
+				l[k] = lane(l[k], buf + i + 8 * k);
+		sha256_update(s, buf + whole, (size_t)r - whole); /* the last chunk's tail */
+		total += (uint64_t)r;
+		if ((size_t)r < sizeof buf)
+			break;
+	}
 	int e = errno;
 	close(fd);
 	if (r < 0)
 		return tool_error("cannot read '%s': %s", path, strerror(e));
-	sha256_update(s, "", 1);
+	uint8_t fin[40];
+	memcpy(fin, l, 32);
+	memcpy(fin + 32, &total, 8);
+	sha256_update(s, fin, sizeof fin);
 	return 0;
 }
 
@@ -184,7 +225,7 @@ int repro_seed(const char *kind, const char *const *files, int nfiles, long long
 		snprintf(tag, sizeof tag, "file%d", i);
 		if (!files[i])
 			sha256_update(&s, "-", 2);
-		else if (sha256_file(&s, tag, files[i]))
+		else if (hash_file(&s, tag, files[i]))
 			return 1;
 	}
 	sha256_final(&s, seed);

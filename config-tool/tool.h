@@ -56,7 +56,7 @@ int config_show(const char *path, const char *label, int json);
 /* info.c: `elfboot image-info IMG`. */
 int image_info(const char *path);
 
-/* repro.c: reproducible images (docs/build-id.md).  SHA-256 of inputs. */
+/* repro.c: reproducible images (docs/build-id.md): seeds from the inputs. */
 struct sha256 {
 	uint32_t h[8];
 	uint64_t len;
@@ -66,8 +66,9 @@ struct sha256 {
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *p, size_t n);
 void sha256_final(struct sha256 *s, uint8_t out[32]);
-/* Adds a file's contents (with a tag) to the hash; 1 with the error printed. */
-int sha256_file(struct sha256 *s, const char *tag, const char *path);
+/* Adds a digest of a file's contents (with a tag) to the hash; 1 with the
+ * error printed. */
+int hash_file(struct sha256 *s, const char *tag, const char *path);
 /* The timestamp every file and volume gets: $SOURCE_DATE_EPOCH (checked),
  * else 1980-01-01 00:00:00 UTC; -1 with the error printed.  Also exports
  * SOURCE_DATE_EPOCH and TZ=UTC0 for mtools and xorriso. */

@@ -104,6 +104,13 @@ if [ -n "$s1" ] && [ "$s1" != "$s2" ]; then
 else
 	bad "another kernel: FAT serial" "'$s1' / '$s2'"
 fi
+# One byte changed in the middle of the ramdisk: other GUIDs too.
+cp "$tmp/a/ramdisk" "$tmp/a/ramdisk.keep"
+printf '\377' | dd of="$tmp/a/ramdisk" bs=1 seek=$(( $(stat -c %s "$tmp/a/ramdisk") / 2 )) conv=notrunc 2> /dev/null
+build "$tmp/a" "$tmp/ta" hybrid "$tmp/a/r2.img" || bad "hybrid: ramdisk byte" "$(cat "$tmp/err")"
+mv "$tmp/a/ramdisk.keep" "$tmp/a/ramdisk"
+[ "$(guids "$tmp/a/r2.img")" != "$g1" ] && ok "one ramdisk byte changed: other GUIDs" ||
+	bad "one ramdisk byte changed: the same GUIDs"
 # The GUID is an RFC 4122 version-4 GUID (mixed-endian: byte 7's high nibble).
 v=$(echo "$g1" | cut -c15) var=$(echo "$g1" | cut -c17)
 case "$v$var" in 4[89ab]) ok "derived GUIDs are version 4, RFC 4122 variant" ;;

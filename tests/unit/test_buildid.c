@@ -5,7 +5,7 @@
  * against the FIPS 180-4 vectors, GUIDs derived with the RFC 4122 bits and
  * different per index and seed, and the build-id scanner on hostile buffers
  * (ids cut off at the buffer's end, malformed hex, no version), where ASan
- * catches any read past the end.
+ * catches any read past the end; the file digest seeds come from.
  */
 #include "t.h"
 #include "../../config-tool/repro.c"
@@ -107,10 +107,49 @@ static void build_id_scan(void)
 	T_CHECK(!find_build_id(b, 30, id, 20));
 }
 
+/* hash_file's digest of a buffer written to a temporary file. */
+static void file_digest(const uint8_t *p, size_t n, uint8_t out[32])
+{
+	char path[] = "/tmp/test_buildid.XXXXXX";
+	int fd = mkstemp(path);
+	T_CHECK(fd >= 0 && write(fd, p, n) == (ssize_t)n);
+	close(fd);
+	struct sha256 s;
+	sha256_init(&s);
+	T_EQ(hash_file(&s, "t", path), 0);
+	sha256_final(&s, out);
+	unlink(path);
+}
+
+/* Every byte counts: one byte changed in the lane part (in the first and a
+ * later 64 KiB chunk) or in the tail, or one byte more, gives another
+ * digest; the same bytes give the same one. */
+static void file_digest_every_byte(void)
+{
+	size_t n = 200003; /* 3 whole chunks, then a tail not a multiple of 32 */
+	uint8_t *b = malloc(n + 1), d0[32], d[32];
+	for (size_t i = 0; i < n + 1; i++)
+		b[i] = (uint8_t)(i * 7 + 3);
+	file_digest(b, n, d0);
+	file_digest(b, n, d);
+	T_CHECK(!memcmp(d0, d, 32));
+	size_t at[] = { 0, 31, 65536 + 9, 200000, n - 1 };
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+		b[at[i]] ^= 1;
+		file_digest(b, n, d);
+		T_CHECK(memcmp(d0, d, 32) != 0);
+		b[at[i]] ^= 1;
+	}
+	file_digest(b, n + 1, d);
+	T_CHECK(memcmp(d0, d, 32) != 0);
+	free(b);
+}
+
 int main(void)
 {
 	T_RUN(sha256_vectors);
 	T_RUN(guids_derived);
 	T_RUN(build_id_scan);
+	T_RUN(file_digest_every_byte);
 	return T_END();
 }
