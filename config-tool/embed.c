@@ -129,8 +129,8 @@ static int write_all(const char *path, const uint8_t *p, size_t n)
 	return close(fd);
 }
 
-/* A loader directory's build id against ours: a warning line naming both
- * when they differ (mixing loaders of two builds is allowed, for
+/* A loader directory's build ids against ours: one warning line naming
+ * both when they differ (mixing loaders of two builds is allowed, for
  * development, but should never be silent). */
 static void compare_ids(const char *dir)
 {
@@ -138,6 +138,8 @@ static void compare_ids(const char *dir)
 	if (!mine)
 		return;
 	static const char *const files[2] = { "stage2.bin", "BOOTX64.EFI" };
+	char diff[2][128];
+	int n = 0;
 	for (int i = 0; i < 2; i++) {
 		char path[4200], id[64];
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
@@ -145,16 +147,18 @@ static void compare_ids(const char *dir)
 			continue; /* a missing file is the image writer's error */
 		FILE *f = fopen(path, "rb");
 		static uint8_t buf[4 << 20];
-		size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+		size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
 		if (f)
 			fclose(f);
-		if (!find_build_id(buf, n, id, sizeof id))
-			fprintf(stderr, "elfboot: warning: %s carries no build id; this tool is %s\n",
-				path, mine);
+		if (!find_build_id(buf, len, id, sizeof id))
+			snprintf(diff[n++], sizeof diff[0], "%s has no build id", files[i]);
 		else if (strcmp(id, mine))
-			fprintf(stderr, "elfboot: warning: %s is %s, this tool is %s\n", path, id,
-				mine);
+			snprintf(diff[n++], sizeof diff[0], "%s is %s", files[i], id);
 	}
+	if (n)
+		fprintf(stderr, "elfboot: warning: loaders from another build in '%s': %s%s%s; "
+			"this tool is %s\n", dir, diff[0], n > 1 ? ", " : "", n > 1 ? diff[1] : "",
+			mine);
 }
 
 const char *loader_dir(const char *override)

@@ -50,10 +50,10 @@ grep -qF "\"$id\"" "$B/buildid.h" && ok "build/buildid.h holds the same id" || b
 # A loader directory of another build: one warning line naming both ids.
 mkdir "$tmp/ld"
 cp "$B/uefi/"*.bin "$B/uefi/BOOTX64.EFI" "$tmp/ld/"
-sed -i 's/(build [0-9a-f]\{8\})/(build 0badc0de)/' "$tmp/ld/stage2.bin"
+sed -i 's/(build [0-9a-f]\{8\})/(build 0badc0de)/' "$tmp/ld/stage2.bin" "$tmp/ld/BOOTX64.EFI"
 if "$E" image --loader-dir "$tmp/ld" -o "$tmp/ld.img" "$K/k_default" > /dev/null 2> "$tmp/err" &&
    [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qF "build 0badc0de" "$tmp/err" && grep -qF "this tool is $id" "$tmp/err"; then
-	ok "--loader-dir of another build: one warning line naming both ids"
+	ok "--loader-dir of another build (stage2, BOOTX64.EFI): one warning line naming both ids"
 else
 	bad "--loader-dir warning" "$(cat "$tmp/err")"
 fi
@@ -103,7 +103,12 @@ info "ISO" "$tmp/i.iso" "ISO 9660" "stage2 \(elfboot-cd.bin\): +$idre" "BOOTX64.
 	"kernel-x86_64 +$(stat -c %s "$K/k_base") bytes" "mappings.kernel_base +0x200000000000"
 info "netboot directory" "$tmp/nb" "netboot directory" "stage2 \(elfboot.pxe\): +$idre" "BOOTX64.EFI: +$idre" \
 	"elfboot.pxe +[0-9]+ bytes"
-info "mixed builds flagged" "$tmp/ld.img" "stage2 \(BIOS boot partition\): +elfboot .*0badc0de" "different builds"
+info "loaders of another build" "$tmp/ld.img" "stage2 \(BIOS boot partition\): +elfboot .*0badc0de" \
+	"BOOTX64.EFI \(ESP\): +elfboot .*0badc0de"
+# Mixed: stage2 of another build, BOOTX64.EFI of ours.
+cp "$B/uefi/BOOTX64.EFI" "$tmp/ld/"
+"$E" image --loader-dir "$tmp/ld" -o "$tmp/mixed.img" "$K/k_default" > /dev/null 2>&1
+info "mixed builds flagged" "$tmp/mixed.img" "stage2 \(BIOS boot partition\): +elfboot .*0badc0de" "different builds"
 
 # An image of a kernel the loader would refuse (--unchecked): the error
 # names the file in the image, not the tool's temporary copy.
