@@ -139,6 +139,52 @@ d[512:1024] = h
 open(sys.argv[2], 'wb').write(d)
 EOF
 t_err "image-info: huge GPT entry count" "2147483647 entries of 128 bytes is not plausible" "$E" image-info "$tmp/huge.img"
+# GPTs with consistent CRCs but random fields (entry array place, count
+# and size; partition LBAs, types, names): image-info reads each or refuses
+# it with one error line, and never dies of a signal.  ${E_SAN:-$E} lets a
+# sanitizer build of the tool run the same images.
+"$E" image --uefi --fat-auto -o "$tmp/small.img" "$K/k_pie" > /dev/null
+cat > "$tmp/mut.py" <<'EOF'
+import random, struct, sys, zlib
+d = bytearray(open(sys.argv[1], 'rb').read())
+rnd = random.Random(int(sys.argv[3]))
+h = d[512:1024]
+ent = d[1024:1024 + 128 * 128]
+for _ in range(rnd.randint(1, 2)):
+    f = rnd.choice(['elba', 'count', 'esize', 'first', 'last', 'type', 'name', 'hsize'])
+    if f == 'elba': struct.pack_into('<Q', h, 72, rnd.choice([0, 1, 2, 3, 20479, 20480, 2**63, rnd.getrandbits(64)]))
+    if f == 'count': struct.pack_into('<I', h, 80, rnd.choice([0, 1, 4, 129, 1024, 1025, rnd.getrandbits(32)]))
+    if f == 'esize': struct.pack_into('<I', h, 84, rnd.choice([0, 8, 127, 128, 136, 4096, 4097, rnd.getrandbits(32)]))
+    if f == 'hsize': struct.pack_into('<I', h, 12, rnd.choice([0, 91, 92, 512, 513, rnd.getrandbits(32)]))
+    if f == 'first': struct.pack_into('<Q', ent, 32, rnd.choice([0, 2047, 2049, 2**64 - 1, rnd.getrandbits(64)]))
+    if f == 'last': struct.pack_into('<Q', ent, 40, rnd.choice([0, 2047, 4000, 20479, 2**64 - 1, rnd.getrandbits(64)]))
+    if f == 'type': ent[rnd.randrange(16)] ^= 1 << rnd.randrange(8)
+    if f == 'name': ent[56:128] = bytes(rnd.getrandbits(8) for _ in range(72))
+d[1024:1024 + len(ent)] = ent
+# The entry CRC over the array the header now describes, when it fits.
+elba, cnt, esz = struct.unpack_from('<Q', h, 72)[0], *struct.unpack_from('<II', h, 80)
+arr = d[elba * 512:elba * 512 + cnt * esz] if elba * 512 + cnt * esz <= len(d) else ent
+struct.pack_into('<I', h, 88, zlib.crc32(bytes(arr)) & 0xffffffff)
+hs = struct.unpack_from('<I', h, 12)[0]
+struct.pack_into('<I', h, 16, 0)
+struct.pack_into('<I', h, 16, zlib.crc32(bytes(h[:min(max(hs, 92), 512)])) & 0xffffffff)
+d[512:1024] = h
+open(sys.argv[2], 'wb').write(d)
+EOF
+mut_bad="" mut_ok=0 n=0
+while [ $n -lt 40 ]; do
+	python3 "$tmp/mut.py" "$tmp/small.img" "$tmp/m.img" $n
+	"${E_SAN:-$E}" image-info "$tmp/m.img" > /dev/null 2> "$tmp/err"
+	rc=$?
+	if [ $rc -gt 1 ] || [ "$(wc -l < "$tmp/err")" -gt 1 ] || { [ $rc = 1 ] && ! grep -q '^elfboot: error: ' "$tmp/err"; }; then
+		mut_bad="$mut_bad $n:rc$rc"
+	fi
+	[ $rc = 0 ] && mut_ok=$((mut_ok + 1))
+	n=$((n + 1))
+done
+[ -z "$mut_bad" ] && ok "image-info: 40 GPTs with random fields: $mut_ok read, the rest refused in one line" ||
+	bad "image-info on random GPT fields" "$mut_bad $(head -2 "$tmp/err" | tr '\n' '|')"
+
 cp "$tmp/h.img" "$tmp/fat.img"
 dd if=/dev/zero of="$tmp/fat.img" bs=512 seek=2048 count=64 conv=notrunc 2> /dev/null
 t_err "image-info: ESP without a file system" "mcopy failed .* while reading the ESP" "$E" image-info "$tmp/fat.img"
