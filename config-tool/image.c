@@ -48,11 +48,12 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+/* What a failed tool_run() says the tool was doing (image-info changes it). */
+const char *tool_run_doing = "building the image";
+
 /* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success.
  * Its stderr is captured, so a failure is still one line (ours, quoting
  * the last line of its complaint). */
-const char *tool_run_doing = "building the image";
-
 int tool_run(char *const argv[])
 {
 	pid_t pid;

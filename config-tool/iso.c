@@ -206,9 +206,10 @@ int iso_build(const struct image_opts *o)
 	uint8_t stage1[512];
 	if (stage1_load(s1path, stage1))
 		return 1;
-	/* Reproducible (repro.c): xorriso takes every date and its GPT GUIDs
-	 * from SOURCE_DATE_EPOCH, which repro_epoch() exports; the FAT image's
-	 * serial number comes from a hash of the inputs. */
+	/* Reproducible (repro.c): the dates from SOURCE_DATE_EPOCH (which
+	 * repro_epoch() exports, or sets to the fixed epoch); the GPT disk GUID
+	 * (xorriso derives the partitions' from it) and the FAT image's serial
+	 * number from a hash of the inputs. */
 	long long epoch = repro_epoch();
 	uint8_t seed[32];
 	const char *inputs[7] = { o->kernel, o->ramdisk, o->config_file, efi, s1path, s2path,
