@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,13 @@ void loader_tmp_remove(void)
 	tmp_dir[0] = 0;
 }
 
+static void on_signal(int sig)
+{
+	loader_tmp_remove();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int write_all(const char *path, const uint8_t *p, size_t n)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -185,6 +193,10 @@ const char *loader_dir(const char *override)
 		return NULL;
 	}
 	atexit(loader_tmp_remove);
+	/* An interrupt removes them too (image.c and iso.c install their own
+	 * handlers later, which also call loader_tmp_remove). */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	for (int i = 0; i < 5; i++) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s/%s", tmp_dir, b[i].name);
