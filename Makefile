@@ -161,10 +161,31 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/
 
 # ---------------------------------------------------------------- host tool
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
-            config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
-$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h)
+            config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c config-tool/embed.c \
+            config-tool/info.c config-tool/repro.c $(COMMON_SRC)
+# The build id (docs/build-id.md): VERSION + a hash of every loader input.
+# The loaders print it (loader.c, given it with -include); the tool embeds
+# it with the five loader binaries (config-tool/loaders.S).
+LOADER_INPUTS := Makefile $(sort $(wildcard common/*.c common/*.asm common/include/*.h \
+                 stage1/*.asm stage1/*.inc stage2/*.[ch] stage2/*.asm stage2/*.ld uefi/*.[ch]))
+# The stamp runs the script when an input changes; the header changes (and
+# rebuilds what includes it) only when the id does.
+$(B)/buildid.stamp: VERSION $(LOADER_INPUTS) mk/buildid.sh
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) -lelf -o $@
+	@sh mk/buildid.sh $(B)/buildid.h VERSION $(LOADER_INPUTS)
+	@touch $@
+$(B)/buildid.h: $(B)/buildid.stamp
+	@test -f $@ || sh mk/buildid.sh $@ VERSION $(LOADER_INPUTS)
+$(B)/efi/common/loader.o: EFI_CFLAGS += -include $(B)/buildid.h
+$(B)/bios/common/loader.o: S2_CFLAGS += -include $(B)/buildid.h
+$(B)/efi/common/loader.o $(B)/bios/common/loader.o: $(B)/buildid.h
+LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI)
+$(B)/tool/loaders.o: config-tool/loaders.S $(B)/buildid.h $(LOADER_BINS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -c -I$(B) -Wa,-I,$(B)/uefi $< -o $@
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) $(B)/tool/loaders.o
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) $(B)/tool/loaders.o -lelf -o $@
 
 include examples/examples.mk
 include tests/tests.mk

@@ -10,6 +10,12 @@
 #include "core.h"
 #include "cpu.h"
 
+/* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
+ * builds with -include; a build without it (the seam's link test) says so. */
+#ifndef ELFBOOT_ID
+#define ELFBOOT_ID "elfboot (no build id)"
+#endif
+
 #define MAP_CAP 1024
 #define GDT_OFF 0x800
 #define GDTR_OFF 0x7f0
@@ -97,7 +103,8 @@ void loader_main(void)
 		eb_fatal();
 	}
 	char b1[24], b2[24];
-	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u)\r\n",
+	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u); "
+		  ELFBOOT_ID "\r\n",
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
 		  cfg.version_major, cfg.version_minor, cfg.version_patch);
 	eb_log(EB_LOG_DEBUG, "elfboot: stack %lu bytes at %s, boot info at %s\r\n", cfg.kernel_stack_size,

@@ -6,7 +6,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -31,13 +30,6 @@ void guid_parse(const char *s, uint8_t out[16])
 		out[i] = raw[order[i]];
 }
 
-static void random_guid(uint8_t g[16])
-{
-	if (getrandom(g, 16, 0) != 16)
-		memset(g, 0x5a, 16);
-	g[7] = (uint8_t)((g[7] & 0x0f) | 0x40); /* version 4 */
-	g[8] = (uint8_t)((g[8] & 0x3f) | 0x80);
-}
 
 static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
@@ -54,7 +46,7 @@ static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 }
 
 int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
-	      int mbr_boot_flag)
+	      int mbr_boot_flag, const uint8_t seed[32])
 {
 	uint8_t mbr[512] = { 0 };
 	struct mbr_partition pe = {
@@ -74,7 +66,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 	for (int i = 0; i < nparts; i++) {
 		struct gpt_entry *e = &entries[i];
 		memcpy(e->type_guid, parts[i].type, 16);
-		random_guid(e->part_guid);
+		repro_guid(seed, 1 + (unsigned)i, e->part_guid); /* reproducible: repro.c */
 		e->first_lba = parts[i].first_lba;
 		e->last_lba = parts[i].last_lba;
 		for (int k = 0; parts[i].name[k] && k < 36; k++)
@@ -83,7 +75,7 @@ int gpt_write(int fd, uint64_t total, const struct gpt_part *parts, int nparts,
 	uint32_t ecrc = eb_crc32(entries, sizeof entries);
 	uint64_t entry_lbas = GPT_ENTRY_LBAS;
 	uint8_t disk_guid[16];
-	random_guid(disk_guid);
+	repro_guid(seed, 0, disk_guid);
 
 	for (int backup = 0; backup < 2; backup++) {
 		uint8_t sector[512] = { 0 };

@@ -43,9 +43,13 @@ static void on_signal(int sig)
 {
 	if (tmp_path[0])
 		unlink(tmp_path);
+	loader_tmp_remove();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+
+/* What a failed tool_run() says the tool was doing (image-info changes it). */
+const char *tool_run_doing = "building the image";
 
 /* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success.
  * Its stderr is captured, so a failure is still one line (ours, quoting
@@ -96,8 +100,9 @@ int tool_run(char *const argv[])
 		for (char *c = last; *c; c++)
 			if ((unsigned char)*c < 0x20)
 				*c = ' ';
-		return tool_error("%s failed (status %d) while building the image%s%s", argv[0],
-				  WIFEXITED(status) ? WEXITSTATUS(status) : -1, *last ? ": " : "",
+		return tool_error("%s failed (status %d) while %s%s%s", argv[0],
+				  WIFEXITED(status) ? WEXITSTATUS(status) : -1, tool_run_doing,
+				  *last ? ": " : "",
 				  last);
 	}
 	return 0;
@@ -189,6 +194,8 @@ void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size)
 int loader_paths(const struct image_opts *o, struct loader_paths *p)
 {
 	const char *dir = loader_dir(o->loader_dir);
+	if (!dir)
+		return 1;
 	if (strlen(dir) > sizeof p->efi - 16)
 		return tool_error("image: loader directory path is %zu bytes, too long",
 				  strlen(dir));
@@ -300,6 +307,20 @@ int image_build(const struct image_opts *o)
 	if (fat_bytes > 2048ull * 1024 * MIB)
 		return tool_error("files total %lu MiB; elfboot images are limited to 2 TiB",
 				  (unsigned long)(payload / MIB));
+	/* Reproducible: the GUIDs and the FAT serial number come from a hash of
+	 * every input, the timestamps from SOURCE_DATE_EPOCH or a fixed epoch. */
+	long long epoch = repro_epoch();
+	uint8_t seed[32];
+	const char *inputs[6] = { o->kernel, o->ramdisk, o->config_file, o->uefi ? efi : NULL,
+				  o->bios ? s1path : NULL, o->bios ? s2path : NULL };
+	char kind[32];
+	snprintf(kind, sizeof kind, "disk:%d:%d:%d", o->uefi, o->bios, o->fat32);
+	if (epoch < 0 || repro_seed(kind, inputs, 6, epoch, seed)) {
+		free(stage2);
+		return 1;
+	}
+	char serial[16];
+	snprintf(serial, sizeof serial, "%02x%02x%02x%02x", seed[16], seed[17], seed[18], seed[19]);
 	uint64_t first = ESP_LBA, nsec = fat_bytes / 512;
 	uint64_t total = EB_ALIGN_UP((first + nsec + 34) * 512, MIB) / 512;
 
@@ -321,7 +342,7 @@ int image_build(const struct image_opts *o)
 	guid_parse(ESP_GUID, parts[0].type);
 	guid_parse(BIOS_BOOT_GUID, parts[1].type);
 	int bad = ftruncate(fd, (off_t)(total * 512)) ||
-		  gpt_write(fd, total, parts, o->bios ? 2 : 1, o->bios);
+		  gpt_write(fd, total, parts, o->bios ? 2 : 1, o->bios, seed);
 	/* stage1 goes into the protective MBR's code area (bytes 0-439),
 	 * leaving the disk signature and partition table gpt_write made. */
 	if (!bad && o->bios)
@@ -340,7 +361,8 @@ int image_build(const struct image_opts *o)
 		 (unsigned long)(first * 512));
 	snprintf(sectors, sizeof sectors, "%lu", (unsigned long)nsec);
 	char *fmt[] = { "mformat", "-i", target, "-T", sectors, "-h", "64", "-s", "32",
-			"-v", "ELFBOOT", o->fat32 ? "-F" : "::", o->fat32 ? "::" : NULL, NULL };
+			"-v", "ELFBOOT", "-N", serial, o->fat32 ? "-F" : "::", o->fat32 ? "::" : NULL,
+			NULL };
 	char *mkd[] = { "mmd", "-i", target, "::/EFI", "::/EFI/BOOT", NULL };
 	char *cpe[] = { "mcopy", "-i", target, (char *)mtools_path(efi, pe, sizeof pe),
 			"::/EFI/BOOT/BOOTX64.EFI", NULL };

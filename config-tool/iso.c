@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -42,6 +43,7 @@ static void on_signal(int sig)
 	for (int i = 0; i < 3; i++)
 		if (tmp[i][0])
 			unlink(tmp[i]);
+	loader_tmp_remove();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -118,7 +120,7 @@ static int write_boot_file(int fd, const char *cdpath, const char *s2path)
 /* A FAT image holding EFI/BOOT/BOOTX64.EFI only: the El Torito EFI image
  * and, appended after the ISO volume, the ESP of the disk view.  Kept
  * small: El Torito counts it in 16 bits of 512-byte sectors (32 MiB). */
-static int write_esp(int fd, const char *efi, uint64_t esize)
+static int write_esp(int fd, const char *efi, uint64_t esize, const char *serial)
 {
 	uint64_t bytes = EB_ALIGN_UP(esize + 512 * 1024, MIB);
 	if (bytes > 32 * MIB)
@@ -130,7 +132,7 @@ static int write_esp(int fd, const char *efi, uint64_t esize)
 	snprintf(sectors, sizeof sectors, "%lu", (unsigned long)(bytes / 512));
 	const char *img = mtools_path(tmp[2], pi, sizeof pi);
 	char *fmt[] = { "mformat", "-i", (char *)img, "-T", sectors, "-h", "64", "-s", "32",
-			"-v", "ELFBOOTEFI", "::", NULL };
+			"-v", "ELFBOOTEFI", "-N", (char *)serial, "::", NULL };
 	char *mkd[] = { "mmd", "-i", (char *)img, "::/EFI", "::/EFI/BOOT", NULL };
 	char *cpe[] = { "mcopy", "-i", (char *)img, (char *)mtools_path(efi, pe, sizeof pe),
 			"::/EFI/BOOT/BOOTX64.EFI", NULL };
@@ -207,6 +209,30 @@ int iso_build(const struct image_opts *o)
 	uint8_t stage1[512];
 	if (stage1_load(s1path, stage1))
 		return 1;
+	/* Reproducible (repro.c): the dates from SOURCE_DATE_EPOCH (which
+	 * repro_epoch() exports, or sets to the fixed epoch); the GPT disk GUID
+	 * (xorriso derives the partitions' from it) and the FAT image's serial
+	 * number from a hash of the inputs. */
+	long long epoch = repro_epoch();
+	uint8_t seed[32];
+	const char *inputs[7] = { o->kernel, o->ramdisk, o->config_file, efi, s1path, s2path,
+				  cdpath };
+	if (epoch < 0 || repro_seed("iso", inputs, 7, epoch, seed))
+		return 1;
+	char serial[16], guid[40], date[48], mdate[80];
+	snprintf(serial, sizeof serial, "%02x%02x%02x%02x", seed[16], seed[17], seed[18], seed[19]);
+	uint8_t g[16];
+	repro_guid(seed, 0, g);
+	for (int i = 0; i < 16; i++)
+		snprintf(guid + 2 * i, 3, "%02x", g[i]);
+	/* xorriso's SOURCE_DATE_EPOCH covers the volume dates and the boot
+	 * catalog but leaves each file's mtime as on disk: set them all. */
+	time_t t = (time_t)epoch;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(date, sizeof date, "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(mdate, sizeof mdate, "--modification-date=%s", date);
 
 	atexit(cleanup);
 	signal(SIGINT, on_signal);
@@ -220,7 +246,7 @@ int iso_build(const struct image_opts *o)
 	if (fd_out >= 0)
 		close(fd_out);
 	if (!bad)
-		bad = write_boot_file(fd_boot, cdpath, s2path) || write_esp(fd_esp, efi, esize);
+		bad = write_boot_file(fd_boot, cdpath, s2path) || write_esp(fd_esp, efi, esize, serial);
 	if (fd_boot >= 0)
 		close(fd_boot);
 	if (fd_esp >= 0)
@@ -240,6 +266,8 @@ int iso_build(const struct image_opts *o)
 	int n = 0;
 	char *fixed[] = { "xorriso", "-as", "mkisofs", "-quiet", "-o", tmp[0], "-R", "-J", "-U",
 			  "-iso-level", "3", "-V", "ELFBOOT", "-graft-points",
+			  /* reproducible: every date, the GPT disk GUID */
+			  mdate, "--set_all_file_dates", date, "--gpt_disk_guid", guid,
 			  /* the disk view: stage1 in the MBR code, a GPT whose ESP is
 			   * the FAT image appended after the ISO volume */
 			  "-G", lp.stage1, "-append_partition", "2", "0xef", tmp[2],

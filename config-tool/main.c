@@ -24,8 +24,6 @@
 #include "sim.h"
 #include "tool.h"
 
-#define VERSION "0.1.0"
-
 /* The core's console (eb_printf) is stderr on the host: its "serial". */
 void plat_serial_putc(char c)
 {
@@ -91,31 +89,6 @@ uint8_t *read_kernel(const char *path, uint64_t *size, struct elf_image *img,
 		buf = NULL;
 	}
 	return buf;
-}
-
-const char *loader_dir(const char *override)
-{
-	static char dir[PATH_MAX + 32];
-	if (override)
-		return override;
-	const char *env = getenv("ELFBOOT_LOADER_DIR");
-	if (env && *env)
-		return env;
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		/* build tree: build/elfboot + build/uefi/; install: bin/ + share/elfboot/ */
-		snprintf(dir, sizeof dir, "%s/uefi", exe);
-		if (access(dir, F_OK) == 0)
-			return dir;
-		snprintf(dir, sizeof dir, "%s/../share/elfboot", exe);
-		return dir;
-	}
-	return "/usr/local/share/elfboot";
 }
 
 /* Finds the config section with libelf; cross-checked against common/. */
@@ -232,21 +205,28 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
-static int config_show(const char *path, int json)
+int config_show(const char *path, const char *label, int json)
 {
 	uint64_t size, off = 0, len = 0;
 	struct elf_image img;
 	struct eb_config c;
 	/* The loader's checks first, so a kernel it refuses gets its reason
 	 * (ELF class, byte order, truncation...), not libelf's. */
-	uint8_t *buf = read_kernel(path, &size, &img, &c);
+	/* Errors name the label: image-info shows a kernel it copied out to a
+	 * temporary file as the file in the image. */
+	uint8_t *buf = read_file(path, &size);
+	if (buf && kernel_check(buf, size, &img, &c)) {
+		tool_error("%s: %s", label, eb_last_error());
+		free(buf);
+		buf = NULL;
+	}
 	if (!buf)
 		return 1;
 	int rc = 1;
-	if (libelf_config(path, buf, size, &off, &len))
+	if (libelf_config(label, buf, size, &off, &len))
 		goto out;
 	if (img.config_offset != off || img.config_len != len) {
-		tool_error("%s: libelf and elfboot disagree on the config section", path);
+		tool_error("%s: libelf and elfboot disagree on the config section", label);
 		goto out;
 	}
 	char ver[64], v[64];
@@ -257,7 +237,7 @@ static int config_show(const char *path, int json)
 	 * version) only as api_version. */
 	if (json) {
 		printf("{\n  \"kernel\": ");
-		json_string(path);
+		json_string(label);
 		printf(",\n  \"pie\": %s,\n  \"section_length\": %u,\n", img.pie ? "true" : "false",
 		       c.len);
 		printf("  \"api_version\": \"%s\"", ver);
@@ -273,7 +253,7 @@ static int config_show(const char *path, int json)
 		}
 		printf("\n}\n");
 	} else {
-		printf("kernel: %s (%s, entry 0x%lx)\n", path,
+		printf("kernel: %s (%s, entry 0x%lx)\n", label,
 		       img.pie ? "PIE, ET_DYN" : "static, ET_EXEC", (unsigned long)img.entry);
 		printf("section: %s, %u bytes at file offset 0x%lx (%s layout)\n",
 		       ELFBOOT_CONFIG_SECTION, c.len, (unsigned long)off,
@@ -397,10 +377,19 @@ static void usage(FILE *f)
 		"      layout the kernel would get.  The simulated machine has RAM sized by\n"
 		"      the load's need (up to 32 TiB; more: \"needs N GiB of RAM\") and a\n"
 		"      1024x768 framebuffer.\n"
+		"  elfboot image-info IMAGE\n"
+		"      Read an image back (a disk image, an ISO or a netboot directory): the\n"
+		"      loaders' build id, the GPT partitions, the files on the ESP (or ISO),\n"
+		"      and the config of the kernel it holds (as `config show` prints it).\n"
 		"  elfboot --version | --help\n"
+		"      --version: the version, the build id and the embedded loaders' sizes.\n"
 		"\n"
-		"The loader binaries are looked up in --loader-dir, $ELFBOOT_LOADER_DIR,\n"
-		"<dir of this program>/uefi, then <dir of this program>/../share/elfboot.\n");
+		"The loader binaries are embedded in this program.  For development,\n"
+		"--loader-dir DIR or $ELFBOOT_LOADER_DIR names a directory of others (a\n"
+		"warning says when their build id differs from this program's).\n"
+		"Images are reproducible: the same inputs give the same bytes.  Timestamps\n"
+		"are $SOURCE_DATE_EPOCH, else 1980-01-01 00:00:00 UTC; GUIDs and FAT serial\n"
+		"numbers are derived from a hash of the inputs (and of SOURCE_DATE_EPOCH).\n");
 }
 
 static int cmd_image(int argc, char **argv)
@@ -532,9 +521,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "--version")) {
-		printf("elfboot %s (bootloader_api %d.%d.%d protocol)\n", VERSION, ELFBOOT_API_MAJOR,
-		       ELFBOOT_API_MINOR, ELFBOOT_API_PATCH);
-		return 0;
+		return print_version();
+	}
+	if (!strcmp(cmd, "image-info")) {
+		if (argc != 3 || (argv[2][0] == '-' && argv[2][1]) || !argv[2][0])
+			return tool_error("image-info: expected one IMAGE (disk image, ISO or netboot "
+					  "directory)");
+		return image_info(argv[2]);
 	}
 	if (!strcmp(cmd, "image"))
 		return cmd_image(argc - 2, argv + 2);
@@ -573,7 +566,7 @@ int main(int argc, char **argv)
 			return tool_error("config %s: no KERNEL given", sub);
 		if (!*kernel)
 			return tool_error("config %s: KERNEL is an empty path", sub);
-		return !strcmp(sub, "show") ? config_show(kernel, json) : config_check(kernel);
+		return !strcmp(sub, "show") ? config_show(kernel, kernel, json) : config_check(kernel);
 	}
 	return tool_error("unknown command '%s' (see elfboot --help)", cmd);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -19,6 +20,7 @@
 #include "tool.h"
 
 static char tmp_path[4200];
+static time_t file_time;
 
 static void cleanup_tmp(void)
 {
@@ -53,7 +55,8 @@ static int put(const char *dir, const char *name, const uint8_t *const *parts,
 		}
 	}
 	/* TFTP servers serve world-readable files only (dnsmasq refuses others). */
-	if (fchmod(fd, 0644) || fsync(fd) || close(fd)) {
+	struct timespec ts[2] = { { file_time, 0 }, { file_time, 0 } };
+	if (fchmod(fd, 0644) || futimens(fd, ts) || fsync(fd) || close(fd)) {
 		int e = errno;
 		cleanup_tmp();
 		return tool_error("netboot: writing '%s': %s", path, strerror(e));
@@ -82,6 +85,14 @@ static int put_file(const char *dir, const char *name, const char *src)
 int netboot_build(const struct netboot_opts *o)
 {
 	const char *ldir = loader_dir(o->loader_dir);
+	if (!ldir)
+		return 1;
+	/* Reproducible: every file gets the same mtime (SOURCE_DATE_EPOCH or
+	 * the fixed epoch, repro.c), so an archive of DIR is too. */
+	long long epoch = repro_epoch();
+	if (epoch < 0)
+		return 1;
+	file_time = (time_t)epoch;
 	char efi[4096], pxe[4096], s2[4096];
 	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", ldir);
 	snprintf(pxe, sizeof pxe, "%s/pxe.bin", ldir);

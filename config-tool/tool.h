@@ -30,8 +30,54 @@ struct sim_result;
 int sim_check(const char *path, const uint8_t *buf, uint64_t size, uint64_t ramdisk_size,
 	      struct sim_result *res);
 
-/* Directory holding BOOTX64.EFI (and later stage1/stage2 binaries). */
+/* embed.c: the directory holding the five loader binaries: override
+ * (--loader-dir), $ELFBOOT_LOADER_DIR, else a temporary copy of the
+ * embedded ones (removed at exit); NULL with the error printed.  A given
+ * directory whose loaders carry another build id gets a warning line. */
 const char *loader_dir(const char *override);
+struct loader_blob {
+	const char *name;
+	const uint8_t *data;
+	size_t size;
+};
+/* The embedded loaders (5), or 0 in a build without them. */
+int embedded_loaders(const struct loader_blob **list);
+/* "elfboot VERSION (build XXXXXXXX)", or NULL. */
+const char *embedded_id(void);
+/* Finds a build id string in buf; 1 with it copied to out. */
+int find_build_id(const uint8_t *buf, size_t n, char *out, size_t outn);
+/* Removes the temporary loader copies (async-signal-safe). */
+void loader_tmp_remove(void);
+int print_version(void);
+
+/* main.c: `config show` of the kernel at path, named `label` in the output. */
+int config_show(const char *path, const char *label, int json);
+
+/* info.c: `elfboot image-info IMG`. */
+int image_info(const char *path);
+
+/* repro.c: reproducible images (docs/build-id.md): seeds from the inputs. */
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t fill;
+};
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *p, size_t n);
+void sha256_final(struct sha256 *s, uint8_t out[32]);
+/* Adds a digest of a file's contents (with a tag) to the hash; 1 with the
+ * error printed. */
+int hash_file(struct sha256 *s, const char *tag, const char *path);
+/* The timestamp every file and volume gets: $SOURCE_DATE_EPOCH (checked),
+ * else 1980-01-01 00:00:00 UTC; -1 with the error printed.  Also exports
+ * SOURCE_DATE_EPOCH and TZ=UTC0 for mtools and xorriso. */
+long long repro_epoch(void);
+/* A GUID (RFC 4122 version 4 layout) derived from seed and an index. */
+void repro_guid(const uint8_t seed[32], unsigned index, uint8_t out[16]);
+/* The seed of an image: every input's content, the kind and the epoch. */
+int repro_seed(const char *kind, const char *const *files, int nfiles, long long epoch,
+	       uint8_t seed[32]);
 
 /* gpt.c */
 struct gpt_part {
@@ -42,7 +88,7 @@ struct gpt_part {
 void guid_parse(const char *s, uint8_t out[16]);
 /* Writes protective MBR, both GPT headers and entry arrays to fd. */
 int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int nparts,
-	      int mbr_boot_flag);
+	      int mbr_boot_flag, const uint8_t seed[32]);
 
 /* setcfg.c */
 int config_set(const char *path, int nkv, char **kv);
@@ -68,6 +114,7 @@ int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize);
 /* Runs an external tool (mtools, xorriso); 0, or 1 with its last line of
  * complaint in one error line. */
 int tool_run(char *const argv[]);
+extern const char *tool_run_doing; /* "building the image" unless changed */
 const char *mtools_path(const char *path, char *buf, size_t n);
 int same_file_check(const char *out, const char *in, const char *what);
 int file_size(const char *path, const char *what, uint64_t *size);

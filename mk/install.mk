@@ -1,6 +1,6 @@
 # install.mk - `make install` / `make uninstall` [PREFIX=/usr/local] [DESTDIR=...]
-# and `make programs` (what install needs built: the tool and the loaders,
-# no test kernels; debian/rules builds just that).  Included by the Makefile.
+# and `make programs` (what install needs built: the tool, which embeds the
+# loaders (LOADER_BINS, Makefile); no test kernels; debian/rules builds just that).  Included by the Makefile.
 # The version lives in ./VERSION alone; elfboot.pc is written from it.
 
 PREFIX       ?= /usr/local
@@ -9,10 +9,8 @@ INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 MANDIR       ?= $(PREFIX)/share/man
 BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
-LOADERDIR    ?= $(PREFIX)/share/elfboot
 ELFBOOT_VERSION := $(shell cat VERSION)
 
-LOADER_BINS := $(addprefix $(B)/uefi/,BOOTX64.EFI stage1.bin stage2.bin cdboot.bin pxe.bin)
 MAN_PAGES   := docs/man/elfboot.1 docs/man/elfboot-protocol.7
 
 .PHONY: install uninstall programs
@@ -33,12 +31,8 @@ install: programs
 	install -m 644 docs/man/elfboot.1 $(DESTDIR)$(MANDIR)/man1/elfboot.1
 	install -m 644 docs/man/elfboot-protocol.7 $(DESTDIR)$(MANDIR)/man7/elfboot-protocol.7
 	install -m 644 config-tool/elfboot.bash-completion $(DESTDIR)$(BASHCOMPDIR)/elfboot
-	install -d $(DESTDIR)$(LOADERDIR)
-	install -m 644 $(LOADER_BINS) $(DESTDIR)$(LOADERDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/elfboot $(DESTDIR)$(INCLUDEDIR)/elfboot.h \
 	  $(DESTDIR)$(PKGCONFIGDIR)/elfboot.pc $(DESTDIR)$(MANDIR)/man1/elfboot.1 \
 	  $(DESTDIR)$(MANDIR)/man7/elfboot-protocol.7 $(DESTDIR)$(BASHCOMPDIR)/elfboot
-	rm -f $(addprefix $(DESTDIR)$(LOADERDIR)/,$(notdir $(LOADER_BINS)))
-	rmdir $(DESTDIR)$(LOADERDIR) 2>/dev/null || true

@@ -125,12 +125,12 @@ if ls "$tmp" | grep -q -e 'bad.img'; then
 else
 	echo "PASS tool: failed image runs leave no file behind"
 fi
-# Installed under a prefix, the tool finds its loaders in share/elfboot.
+# Installed under a prefix, the tool uses its embedded loaders (no share/).
 if make -s install PREFIX="$tmp/prefix" B="$B" > "$tmp/install.log" 2>&1 &&
    env -u ELFBOOT_LOADER_DIR "$tmp/prefix/bin/elfboot" image -o "$tmp/inst.img" "$K/k_default" > /dev/null 2>&1 &&
    mcopy -i "$tmp/inst.img@@1M" ::/EFI/BOOT/BOOTX64.EFI "$tmp/e2" && cmp -s "$tmp/e2" "$B/uefi/BOOTX64.EFI" &&
-   [ -f "$tmp/prefix/include/elfboot.h" ]; then
-	echo "PASS tool: make install; the installed tool finds its loaders"
+   [ -f "$tmp/prefix/include/elfboot.h" ] && [ ! -e "$tmp/prefix/share/elfboot" ]; then
+	echo "PASS tool: make install; the installed tool uses its embedded loaders"
 else
 	echo "FAIL tool: make install or the installed tool ($(tail -1 "$tmp/install.log"))"
 fi
