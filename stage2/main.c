@@ -25,6 +25,13 @@ void stage2_main(uint32_t drive);
 
 static uint8_t drive;
 
+/* The build id (given with -include, like loader.c's), kept in .entry: the
+ * rest of stage2.bin is stored packed, and `elfboot image-info` and the
+ * tool's loader-dir check find the id by scanning the file. */
+#ifdef ELFBOOT_ID
+__attribute__((used, section(".entry.buildid"))) static const char stage2_build_id[] = ELFBOOT_ID;
+#endif
+
 /* A pointer to fixed physical memory, hidden from the compiler's bounds
  * analysis (it cannot know what lives at a literal address). */
 static void *phys(uint64_t a)
