@@ -8,6 +8,12 @@
 #   BENCH_BASELINE=IMG adds IMG (e.g. elfboot-tiny.img of an older build)
 #   to each round, right after elfboot, paired with the same floor: a
 #   before/after comparison in one interleaved run.
+#   BENCH=virtual: UEFI only, under QEMU's -icount (a virtual CPU of one
+#   instruction per ns, time independent of the host's load): the virtual
+#   time at which the floor, the floor that also leaves boot services, and
+#   elfboot (and BENCH_BASELINE) reach their exit, from the TSC line each
+#   prints.  Each boot takes ~1.5 minutes of wall time but repeats to the
+#   millisecond, so RUNS can be 1.
 # The floor alone varies by +-0.15 s under TCG, more than elfboot's own
 # time, so elfboot's time above the floor is measured in pairs: each round
 # boots the floor and then elfboot back to back, and the figure is the
@@ -50,9 +56,43 @@ grub_image() { # out [module]
 	} > "$D/iso/boot/grub/grub.cfg"
 	grub-mkrescue -o "$1" "$D/iso" > "$D/grub-mkrescue.log" 2>&1
 }
-if [ "${BENCH:-}" != paired ]; then
+if [ -z "${BENCH:-}" ]; then
 	[ -f "$D/grub-tiny.img" ] || grub_image "$D/grub-tiny.img"
 	[ -f "$D/grub-256m.img" ] || grub_image "$D/grub-256m.img" "$RD"
+fi
+
+# Virtual time: the TSC (ns under -icount) at the exit, from serial.
+vtime_boot() { # image -> seconds (or "fail")
+	OVMF_VARS=$(warm "$1") && export OVMF_VARS
+	if QEMU_MEM=512M sh $T/qemu.sh uefi "$1" 600 --log "$D/vtime.log" -- \
+		-icount shift=0,sleep=off > /dev/null 2>&1; then
+		grep -a 'bench: tsc' "$D/vtime.log" | tr -d '\r' |
+			awk '{ printf "%.3f", $3 / 1e9; f = 1 } END { if (!f) print "fail" }'
+	else
+		echo fail
+	fi
+}
+if [ "${BENCH:-}" = virtual ]; then
+	: > "$D/virtual.txt"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		line=""
+		for c in floor floorexit elfboot-tiny ${BENCH_BASELINE:+baseline}; do
+			case $c in
+			floor) img="$D/floor-uefi.img" ;;
+			floorexit) img="$D/floorexit-uefi.img" ;;
+			elfboot-tiny) img="$D/elfboot-tiny.img" ;;
+			baseline) img=$BENCH_BASELINE ;;
+			esac
+			line="$line $c $(vtime_boot "$img")"
+		done
+		echo "$line" | awk '{ printf "uefi virtual (-icount): floor %ss, + ExitBootServices %ss (%+.3f), elfboot %ss (%+.3f above the floor, %+.3f above floor + exit)", $2, $4, $4 - $2, $6, $6 - $2, $6 - $4
+			if (NF >= 8) printf ", baseline %ss (%+.3f, %+.3f)", $8, $8 - $2, $8 - $4; print "" }' >> "$D/virtual.txt"
+		i=$((i + 1))
+	done
+	cat "$D/virtual.txt"
+	echo "QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), TCG -icount shift=0,sleep=off, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
 fi
 
 time_boot() { # mode image -> seconds (or "fail")

@@ -10,6 +10,7 @@ B=${1:-build}
 T=$(cd "$(dirname "$0")/.." && pwd)
 BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
 mkdir -p "$B/logs" "$B/images"
+. "$T/count-lines.sh"
 
 # boot NAME JSON [DAMAGE]: one hybrid image of k_default with boot.json
 # JSON, booted on both firmwares; leaves BUILD/logs/MODE-console-NAME.log
@@ -43,16 +44,7 @@ expect() {
 	fi
 	f=$l.log
 	[ "$4" = screen ] && f=$l.screen
-	if [ ! -f "$f" ]; then
-		echo "FAIL $2/console-$1: no $4 log"
-		return
-	fi
-	n=$(grep -acE -- "$5" "$f")
-	if [ "$n" = "$6" ]; then
-		echo "PASS $2/console-$1: /$5/ on $4 $6 time(s)"
-	else
-		echo "FAIL $2/console-$1: /$5/ on $4 $n time(s), expected $6"
-	fi
+	count_lines "$2/console-$1" "$f" "$4" "$5" "$6"
 }
 
 INFO='elfboot: kernel [0-9]+ bytes'
