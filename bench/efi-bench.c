@@ -67,10 +67,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		out(0x11);
 #elif defined(EXITBS)
 	/* The map key goes stale when an event allocates in between: retry. */
+	/* The map buffer from the pool, not static: a 64 KiB array would be
+	 * stored in the file and make this floor slower to load than it is. */
 	EFI_BOOT_SERVICES *bs = st->BootServices;
-	static unsigned char map[64 * 1024];
+	UINTN cap = 64 * 1024;
+	void *map;
+	if (bs->AllocatePool(EfiLoaderData, cap, &map))
+		out(0x11);
 	for (int tries = 0;; tries++) {
-		UINTN size = sizeof map, key, dsize;
+		UINTN size = cap, key, dsize;
 		UINT32 dver;
 		if (tries == 8 || bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &dsize, &dver))
 			out(0x11);
