@@ -213,11 +213,14 @@ $(BD)/raw-bios.img: bench/raw-bios.asm $(B)/ramdisk256.bin
 	cat $(B)/ramdisk256.bin >> $@
 $(BD)/%/BOOTX64.EFI: bench/efi-bench.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -Wno-missing-prototypes $(if $(findstring raw,$*),-DRAWREAD) -c $< -o $(dir $@)efi.o
+	$(CC) $(EFI_CFLAGS) -Wno-missing-prototypes $(if $(findstring raw,$*),-DRAWREAD) \
+	  $(if $(findstring exit,$*),-DEXITBS) -c $< -o $(dir $@)efi.o
 	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(dir $@)efi.o -L$(GNUEFI_LIB) -lgnuefi -o $(dir $@)efi.so
 	objcopy $(EFI_SECTIONS) --target=efi-app-x86_64 --subsystem=10 $(dir $@)efi.so $@
 $(BD)/floor-uefi.img: $(BD)/floor/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit
 	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/floor -o $@ $(B)/kernels/k_exit
+$(BD)/floorexit-uefi.img: $(BD)/floorexit/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit
+	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/floorexit -o $@ $(B)/kernels/k_exit
 $(BD)/raw-uefi.img: $(BD)/raw/BOOTX64.EFI $(B)/elfboot $(B)/kernels/k_exit $(B)/ramdisk256.bin
 	$(B)/elfboot image --uefi --unchecked --loader-dir $(BD)/raw --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
 $(BD)/elfboot-tiny.img: all
@@ -233,7 +236,7 @@ $(BD)/elfboot-iso-64m.iso: all $(B)/ramdisk64.bin
 	@mkdir -p $(dir $@)
 	$(B)/elfboot image --iso --ramdisk $(B)/ramdisk64.bin -o $@ $(B)/kernels/k_exit
 
-BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img \
+BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img floorexit-uefi.img \
                 raw-uefi.img elfboot-tiny.img elfboot-256m.img elfboot-iso-tiny.iso \
                 elfboot-iso-64m.iso)
 bench: deps

@@ -4,6 +4,20 @@
 # the floors (firmware alone; the firmware's raw read rate), on BIOS
 # (SeaBIOS) and UEFI (OVMF, same warmed variable store for every run); then
 # elfboot's ISO image booted as a CD.
+#   BENCH=paired: only the floor and elfboot-tiny, paired per round (quick);
+#   BENCH_BASELINE=IMG adds IMG (e.g. elfboot-tiny.img of an older build)
+#   to each round, right after elfboot, paired with the same floor: a
+#   before/after comparison in one interleaved run.
+#   BENCH=virtual: UEFI only, under QEMU's -icount (a virtual CPU of one
+#   instruction per ns, time independent of the host's load): the virtual
+#   time at which the floor, the floor that also leaves boot services, and
+#   elfboot (and BENCH_BASELINE) reach their exit, from the TSC line each
+#   prints.  Each boot takes ~1.5 minutes of wall time but repeats to the
+#   millisecond, so RUNS can be 1.
+# The floor alone varies by +-0.15 s under TCG, more than elfboot's own
+# time, so elfboot's time above the floor is measured in pairs: each round
+# boots the floor and then elfboot back to back, and the figure is the
+# median of the per-round differences, not a difference of medians.
 set -eu
 B=$1
 RUNS=${2:-5}
@@ -42,8 +56,44 @@ grub_image() { # out [module]
 	} > "$D/iso/boot/grub/grub.cfg"
 	grub-mkrescue -o "$1" "$D/iso" > "$D/grub-mkrescue.log" 2>&1
 }
-[ -f "$D/grub-tiny.img" ] || grub_image "$D/grub-tiny.img"
-[ -f "$D/grub-256m.img" ] || grub_image "$D/grub-256m.img" "$RD"
+if [ -z "${BENCH:-}" ]; then
+	[ -f "$D/grub-tiny.img" ] || grub_image "$D/grub-tiny.img"
+	[ -f "$D/grub-256m.img" ] || grub_image "$D/grub-256m.img" "$RD"
+fi
+
+# Virtual time: the TSC (ns under -icount) at the exit, from serial.
+vtime_boot() { # image -> seconds (or "fail")
+	OVMF_VARS=$(warm "$1") && export OVMF_VARS
+	if QEMU_MEM=512M sh $T/qemu.sh uefi "$1" 600 --log "$D/vtime.log" -- \
+		-icount shift=0,sleep=off > /dev/null 2>&1; then
+		grep -a 'bench: tsc' "$D/vtime.log" | tr -d '\r' |
+			awk '{ printf "%.3f", $3 / 1e9; f = 1 } END { if (!f) print "fail" }'
+	else
+		echo fail
+	fi
+}
+if [ "${BENCH:-}" = virtual ]; then
+	: > "$D/virtual.txt"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		line=""
+		for c in floor floorexit elfboot-tiny ${BENCH_BASELINE:+baseline}; do
+			case $c in
+			floor) img="$D/floor-uefi.img" ;;
+			floorexit) img="$D/floorexit-uefi.img" ;;
+			elfboot-tiny) img="$D/elfboot-tiny.img" ;;
+			baseline) img=$BENCH_BASELINE ;;
+			esac
+			line="$line $c $(vtime_boot "$img")"
+		done
+		echo "$line" | awk '{ printf "uefi virtual (-icount): floor %ss, + ExitBootServices %ss (%+.3f), elfboot %ss (%+.3f above the floor, %+.3f above floor + exit)", $2, $4, $4 - $2, $6, $6 - $2, $6 - $4
+			if (NF >= 8) printf ", baseline %ss (%+.3f, %+.3f)", $8, $8 - $2, $8 - $4; print "" }' >> "$D/virtual.txt"
+		i=$((i + 1))
+	done
+	cat "$D/virtual.txt"
+	echo "QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), TCG -icount shift=0,sleep=off, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
 
 time_boot() { # mode image -> seconds (or "fail")
 	[ "$1" = uefi ] && OVMF_VARS=$(warm "$2") && export OVMF_VARS
@@ -55,11 +105,15 @@ time_boot() { # mode image -> seconds (or "fail")
 	fi
 }
 
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "fail"; else print a[int((NR + 1) / 2)] }'; }
 
 # Runs are interleaved (one of each configuration per round) so drift in
-# the machine's speed spreads evenly.
-CONFIGS="floor raw elfboot-tiny elfboot-256m grub-tiny grub-256m"
+# the machine's speed spreads evenly; the floor and elfboot-tiny come first,
+# back to back, for the paired figure.
+CONFIGS="floor elfboot-tiny grub-tiny raw elfboot-256m grub-256m"
+[ "${BENCH:-}" = paired ] && CONFIGS="floor elfboot-tiny"
+[ -n "${BENCH_BASELINE:-}" ] && CONFIGS="$CONFIGS baseline"
 image_of() { # mode config
 	case "$2" in
 	floor) echo "$D/floor-$1.img" ;;
@@ -68,22 +122,59 @@ image_of() { # mode config
 	elfboot-256m) echo "$D/elfboot-256m.img" ;;
 	grub-tiny) echo "$D/grub-tiny.img" ;;
 	grub-256m) echo "$D/grub-256m.img" ;;
+	baseline) echo "$BENCH_BASELINE" ;;
+	floorexit) echo "$D/floorexit-uefi.img" ;;
 	esac
 }
+# UEFI also boots the floor that leaves boot services: the firmware's own
+# ExitBootServices work (QEMU's default NIC: its iPXE driver shuts down,
+# ~0.09 s) is paid by every OS loader, and the plain floor never pays it.
+mode_configs() { if [ "$1" = uefi ]; then echo "$CONFIGS floorexit"; else echo "$CONFIGS"; fi; }
 for mode in bios uefi; do
-	for c in $CONFIGS; do : > "$D/$mode-$c.times"; done
+	for c in $(mode_configs $mode); do : > "$D/$mode-$c.times"; done
+	: > "$D/$mode-paired.diffs"
+	: > "$D/$mode-exit-paired.diffs"
+	: > "$D/$mode-grub-paired.diffs"
+	: > "$D/$mode-baseline-paired.diffs"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		for c in $CONFIGS; do
+		for c in $(mode_configs $mode); do
 			t=$(time_boot $mode "$(image_of $mode $c)")
+			eval "t_$(echo $c | tr - _)=\$t"
 			[ "$t" = fail ] && echo "bench: $mode $c failed to boot" >&2 || printf '%s ' "$t" >> "$D/$mode-$c.times"
 		done
+		# A round counts for the pair only when both of its boots worked.
+		[ "$t_floor" != fail ] && [ "$t_elfboot_tiny" != fail ] &&
+			printf '%s ' "$(sub "$t_elfboot_tiny" "$t_floor")" >> "$D/$mode-paired.diffs"
+		[ "${BENCH:-}" != paired ] && [ "$t_floor" != fail ] && [ "$t_grub_tiny" != fail ] &&
+			printf '%s ' "$(sub "$t_grub_tiny" "$t_floor")" >> "$D/$mode-grub-paired.diffs"
+		[ $mode = uefi ] && [ "$t_floorexit" != fail ] && [ "$t_elfboot_tiny" != fail ] &&
+			printf '%s ' "$(sub "$t_elfboot_tiny" "$t_floorexit")" >> "$D/$mode-exit-paired.diffs"
+		[ -n "${BENCH_BASELINE:-}" ] && [ "$t_floor" != fail ] && [ "$t_baseline" != fail ] &&
+			printf '%s ' "$(sub "$t_baseline" "$t_floor")" >> "$D/$mode-baseline-paired.diffs"
 		i=$((i + 1))
 	done
 done
 
+# The paired figures: median of the per-round differences, and their spread.
+spread() { tr ' ' '\n' | grep -v '^$' | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f..%.3f", lo, hi; else print "-" }'; }
+: > "$D/paired.txt"
+for mode in bios uefi; do
+	p=$(median < "$D/$mode-paired.diffs")
+	n=$(wc -w < "$D/$mode-paired.diffs")
+	line="$mode: elfboot above the floor, paired: median ${p}s over $n rounds (range $(spread < "$D/$mode-paired.diffs")s); floor median $(median < "$D/$mode-floor.times")s"
+	[ "${BENCH:-}" != paired ] && line="$line; GRUB above the floor, paired: $(median < "$D/$mode-grub-paired.diffs")s"
+	[ -n "${BENCH_BASELINE:-}" ] && line="$line; baseline above the floor, paired: median $(median < "$D/$mode-baseline-paired.diffs")s (range $(spread < "$D/$mode-baseline-paired.diffs")s)"
+	[ "$mode" = uefi ] && line="$line (target <= 0.030); elfboot above the floor + ExitBootServices, paired: median $(median < "$D/$mode-exit-paired.diffs")s (floor + exit above the floor: $(sub "$(median < "$D/$mode-floorexit.times")" "$(median < "$D/$mode-floor.times")")s, difference of medians)"
+	echo "$line" >> "$D/paired.txt"
+done
+if [ "${BENCH:-}" = paired ]; then
+	cat "$D/paired.txt"
+	echo "$RUNS rounds; QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
+
 r() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "-"; else printf "%.2f", a / b }'; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 rate() { awk -v s="$1" 'BEGIN { if (s <= 0) print "-"; else printf "%.0f", '"$MIB"' / s }'; }
 {
 	echo "| path | floor (firmware) | raw read ${MIB} MiB | elfboot tiny | GRUB tiny | elfboot + ${MIB} MiB | GRUB + ${MIB} MiB |"
@@ -129,6 +220,8 @@ echo
 cat "$D/table.md"
 echo
 cat "$D/summary.txt.new"
+cat "$D/paired.txt" >> "$D/summary.txt.new"
+cat "$D/paired.txt"
 mv "$D/summary.txt.new" "$D/summary.txt"
 
 # Network (`elfboot netboot` roots on QEMU's user-mode network: its DHCP and
@@ -185,4 +278,4 @@ done
 } > "$D/net-table.md"
 cat "$D/net-table.md"
 cat "$D/net-table.md" >> "$D/table.md"
-echo "median of $RUNS runs; QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG"
+echo "median of $RUNS runs; load $(cut -d' ' -f1-3 /proc/loadavg); QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG"

@@ -6,7 +6,8 @@
  *                       "minimum_framebuffer_width": N },
  *     "log_level": "Off"|"Error"|"Warn"|"Info"|"Debug"|"Trace",
  *     "frame_buffer_logging": bool, "serial_logging": bool,
- *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks" }
+ *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks",
+ *     "_test_screen_echo": bool }
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
@@ -236,8 +237,17 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 		c->log_level = (uint8_t)l;
 		return EB_OK;
 	}
-	if (!strcmp(key, "frame_buffer_logging"))
-		return parse_bool(j, &c->screen_logging);
+	if (!strcmp(key, "frame_buffer_logging")) {
+		/* Absent: errors and warnings on screen, progress on serial only
+		 * (the firmware's text console is slow); true asks for progress
+		 * there too; false leaves only errors. */
+		if (parse_bool(j, &c->screen_logging))
+			return EB_ERR;
+		c->screen_progress = c->screen_logging;
+		return EB_OK;
+	}
+	if (!strcmp(key, "_test_screen_echo"))
+		return parse_bool(j, &c->test_screen_echo);
 	if (!strcmp(key, "serial_logging"))
 		return parse_bool(j, &c->serial_logging);
 	if (!strcmp(key, "_test_sentinel"))

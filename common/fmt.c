@@ -118,19 +118,19 @@ int eb_snprintf(char *buf, size_t n, const char *fmt, ...)
 	return r;
 }
 
-static void vput(const char *fmt, va_list ap)
+static void vput(int level, const char *fmt, va_list ap)
 {
 	char line[256];
 	eb_vsnprintf(line, sizeof line, fmt, ap);
 	for (const char *p = line; *p; p++)
-		eb_putc(*p);
+		eb_log_putc(level, *p);
 }
 
 void eb_printf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vput(fmt, ap);
+	vput(EB_LOG_ERROR, fmt, ap); /* unlevelled: errors and warnings */
 	va_end(ap);
 }
 
@@ -147,7 +147,7 @@ void eb_log(int level, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vput(fmt, ap);
+	vput(level, fmt, ap);
 	va_end(ap);
 }
 

@@ -27,6 +27,7 @@ static struct load_result result;
 void eb_fatal(void)
 {
 	eb_log_targets(1, 1); /* errors always reach screen and serial */
+	eb_log_screen_max(EB_LOG_TRACE);
 	eb_printf("elfboot: error: %s\r\n", eb_last_error());
 	eb_printf("elfboot: halted.\r\n");
 	plat_halt();
@@ -81,6 +82,8 @@ void loader_main(void)
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
 	eb_set_log_level(bc.log_level);
 	eb_log_targets(bc.screen_logging, bc.serial_logging);
+	eb_log_screen_max(bc.screen_progress ? EB_LOG_TRACE : EB_LOG_WARN);
+	eb_console_echo(bc.test_screen_echo);
 	in.test_sentinel = bc.test_sentinel;
 	eb_test_fault = bc.test_fault;
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",

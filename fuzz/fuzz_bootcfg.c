@@ -15,7 +15,7 @@ static int bootcfg_equal(const struct eb_bootcfg *a, const struct eb_bootcfg *b)
 #define EQ(f) (a->f == b->f)
 	return EQ(has_min_height) && EQ(has_min_width) && EQ(min_height) && EQ(min_width) &&
 	       EQ(log_level) && EQ(screen_logging) && EQ(serial_logging) && EQ(test_sentinel) &&
-	       EQ(test_fault);
+	       EQ(test_fault) && EQ(screen_progress) && EQ(test_screen_echo);
 #undef EQ
 }
 
@@ -33,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(c.log_level <= EB_LOG_TRACE, "log level %u", c.log_level);
 	FUZZ_CHECK(c.screen_logging <= 1 && c.serial_logging <= 1, "bool out of range");
+	FUZZ_CHECK(c.screen_progress <= c.screen_logging && c.test_screen_echo <= 1,
+		   "screen_progress %u without screen_logging %u", c.screen_progress, c.screen_logging);
 	FUZZ_CHECK(c.has_min_height <= 1 && c.has_min_width <= 1, "has_* out of range");
 	FUZZ_CHECK(c.test_fault <= EB_TEST_FAULT_TFTP_BLOCKS, "test_fault %u", c.test_fault);
 	FUZZ_CHECK(size <= 65536, "%zu-byte file accepted", size);

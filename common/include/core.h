@@ -53,10 +53,21 @@ static inline int eb_canonical(uint64_t va)
 }
 
 /* ---- console.c: the core's output, to the front end's raw writers ---- */
+/* A character of an unlevelled line (eb_printf: errors, boot.json
+ * warnings): on every target that is switched on. */
 void eb_putc(char c);
+/* A character of an eb_log line of `level`: serial when switched on, the
+ * screen when switched on and level <= the screen's maximum. */
+void eb_log_putc(int level, char c);
 /* boot.json's frame_buffer_logging and serial_logging (both on until it
  * is read); errors switch both back on before printing. */
 void eb_log_targets(int screen, int serial);
+/* The highest eb_log level drawn on the screen (EB_LOG_TRACE until boot.json
+ * is read; then EB_LOG_WARN unless frame_buffer_logging asks for progress). */
+void eb_log_screen_max(int level);
+/* boot.json _test_screen_echo: copy what reaches the screen writer to
+ * QEMU's debugcon port 0xe9 (elfboot's own tests only). */
+void eb_console_echo(int on);
 
 /* ---- crc32.c ---- */
 uint32_t eb_crc32(const void *data, uint64_t n);
@@ -111,8 +122,10 @@ struct eb_bootcfg {
 	uint8_t has_min_height, has_min_width;
 	uint64_t min_height, min_width;
 	uint8_t log_level;        /* EB_LOG_*, default Info */
-	uint8_t screen_logging;   /* frame_buffer_logging, default true */
+	uint8_t screen_logging;   /* frame_buffer_logging not false: errors, warnings */
+	uint8_t screen_progress;  /* frame_buffer_logging true: progress too (default 0) */
 	uint8_t serial_logging;   /* default true */
+	uint8_t test_screen_echo; /* _test_screen_echo: elfboot's own tests only */
 	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
 	uint8_t test_fault;       /* EB_TEST_FAULT_*: elfboot's own tests only */
 };

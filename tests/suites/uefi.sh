@@ -11,18 +11,10 @@ T=$(cd "$(dirname "$0")/.." && pwd)
 BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
 export BOOT_TIMEOUT
 
+. "$T/count-lines.sh"
 # count MODE NAME REGEX WANT: how many serial lines of the test's log match.
 count() {
-	if [ ! -s "$B/logs/$1-$2.log" ]; then
-		echo "FAIL $1/$2: no serial log"
-		return
-	fi
-	n=$(grep -acE -- "$3" "$B/logs/$1-$2.log")
-	if [ "$n" = "$4" ]; then
-		echo "PASS $1/$2: /$3/ on serial $4 time(s)"
-	else
-		echo "FAIL $1/$2: /$3/ on serial $n time(s), expected $4"
-	fi
+	count_lines "$1/$2" "$B/logs/$1-$2.log" serial "$3" "$4"
 }
 
 # The switches are independent: the kernel's info line reaches the serial

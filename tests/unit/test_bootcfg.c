@@ -19,6 +19,7 @@ static void full(void)
 	T_EQ(c.min_width, 1024);
 	T_EQ(c.log_level, EB_LOG_TRACE);
 	T_EQ(c.screen_logging, 0);
+	T_EQ(c.screen_progress, 0);
 	T_EQ(c.serial_logging, 1);
 	T_EQ(c.test_sentinel, ~0ull);
 }
@@ -28,7 +29,15 @@ static void defaults_and_partial(void)
 	struct eb_bootcfg c;
 	T_OK(parse("{}", &c));
 	T_EQ(c.log_level, EB_LOG_INFO);
+	/* By default errors and warnings reach the screen, progress does not;
+	 * frame_buffer_logging: true asks for progress there too. */
 	T_EQ(c.screen_logging, 1);
+	T_EQ(c.screen_progress, 0);
+	T_EQ(c.test_screen_echo, 0);
+	T_OK(parse("{\"frame_buffer_logging\": true, \"_test_screen_echo\": true}", &c));
+	T_EQ(c.screen_logging, 1);
+	T_EQ(c.screen_progress, 1);
+	T_EQ(c.test_screen_echo, 1);
 	T_EQ(c.has_min_width, 0);
 	T_OK(parse(" {\"log_level\":\"ERROR\", \"frame_buffer\": {\"minimum_framebuffer_width\": null}} ", &c));
 	T_EQ(c.log_level, EB_LOG_ERROR);
