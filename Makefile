@@ -113,7 +113,7 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf
 
 # ---------------------------------------------------------------- host tool
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
-            config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c $(COMMON_SRC)
+            config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c config-tool/run.c $(COMMON_SRC)
 $(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) stage2/layout.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool -Istage2 $(TOOL_SRC) -lelf -o $@
