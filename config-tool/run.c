@@ -213,12 +213,21 @@ static int free_port(void)
 	return port;
 }
 
+/* What --gdb knows of the kernel: its path for gdb, its ELF entry, and
+ * whether the load offset is only known at boot (aslr). */
+struct gdb_info {
+	char path[PATH_MAX];
+	uint64_t entry;
+	int aslr;
+};
+
 /* Prints the one gdb command that attaches with the kernel's symbols where
  * the loader will put them: a PIE kernel's load offset is the one the
  * loader's own code computes on the simulated machine (the kernel is placed
- * first in its range, so the machine's size does not move it); with aslr
- * it changes every boot and the loader's serial line gives it. */
-static int gdb_command(const struct run_opts *o, int port)
+ * first in its range, so the machine's size does not move it).  With aslr
+ * it changes every boot: the command then only attaches, and the offset is
+ * taken from the loader's serial line when it comes (watch_serial). */
+static int gdb_command(const struct run_opts *o, int port, struct gdb_info *g)
 {
 	uint64_t size;
 	struct elf_image img;
@@ -227,31 +236,71 @@ static int gdb_command(const struct run_opts *o, int port)
 	uint8_t *buf = read_kernel(o->kernel, &size, &img, &cfg);
 	if (!buf)
 		return 1;
-	int rc = img.pie ? sim_check(o->kernel, buf, size, 0, &r) : 0;
+	int rc = img.pie && !cfg.aslr ? sim_check(o->kernel, buf, size, 0, &r) : 0;
 	free(buf);
 	if (rc)
 		return 1;
-	char abs[PATH_MAX];
-	if (!realpath(o->kernel, abs))
+	if (!realpath(o->kernel, g->path))
 		return tool_error("run: '%s': %s", o->kernel, strerror(errno));
 	/* The path goes inside single quotes twice (shell, then gdb's -ex). */
-	if (strpbrk(abs, "'\"\\ \t\n"))
+	if (strpbrk(g->path, "'\"\\ \t\n"))
 		return tool_error("run: --gdb: kernel path '%s' has quotes, blanks or "
-				  "backslashes; gdb's command line cannot carry it", abs);
-	char off[48] = "";
-	if (img.pie)
-		snprintf(off, sizeof off, " -o 0x%lx", (unsigned long)r.bi.kernel_image_offset);
+				  "backslashes; gdb's command line cannot carry it", g->path);
+	g->entry = img.entry;
+	g->aslr = img.pie && cfg.aslr;
 	fprintf(stderr, "elfboot: run: QEMU halted with its gdb stub on 127.0.0.1:%d; "
 			"attach with (hbreak works before the kernel is loaded):\n", port);
-	fprintf(stderr, "gdb -ex 'symbol-file%s %s' -ex 'target remote 127.0.0.1:%d'\n", off, abs,
-		port);
-	if (img.pie && cfg.aslr)
-		fprintf(stderr, "elfboot: run: note: the kernel asks for aslr, so its load offset "
-				"changes every boot; the loader prints 'elfboot: jumping to ADDR': "
-				"the offset is ADDR - 0x%lx (then in gdb: symbol-file -o OFFSET %s)\n",
-			(unsigned long)img.entry, abs);
+	if (g->aslr) {
+		fprintf(stderr, "gdb -ex 'target remote 127.0.0.1:%d'\n", port);
+		fprintf(stderr, "elfboot: run: the kernel asks for aslr: its load offset is "
+				"chosen at boot; the symbol-file command follows when the loader "
+				"has picked it\n");
+	} else {
+		char off[48] = "";
+		if (img.pie)
+			snprintf(off, sizeof off, " -o 0x%lx",
+				 (unsigned long)r.bi.kernel_image_offset);
+		fprintf(stderr, "gdb -ex 'symbol-file%s %s' -ex 'target remote 127.0.0.1:%d'\n",
+			off, g->path, port);
+	}
 	fflush(stderr);
 	return 0;
+}
+
+/* Passes QEMU's serial output (fd, non-blocking) to stdout and looks for
+ * the loader's "elfboot: jumping to ADDR" line: ADDR - entry is an aslr
+ * kernel's load offset, printed as the gdb command that loads its symbols. */
+struct serial_watch {
+	char line[256];
+	size_t len;
+	int done;
+};
+
+static void watch_serial(int fd, struct serial_watch *w, const struct gdb_info *g)
+{
+	char b[4096];
+	ssize_t r;
+	while ((r = read(fd, b, sizeof b)) > 0) {
+		if (write(1, b, (size_t)r) < 0)
+			return;
+		for (ssize_t i = 0; i < r && !w->done; i++) {
+			if (b[i] != '\n') {
+				if (w->len < sizeof w->line - 1)
+					w->line[w->len++] = b[i];
+				continue;
+			}
+			w->line[w->len] = 0;
+			w->len = 0;
+			const char *p = strstr(w->line, "elfboot: jumping to 0x");
+			unsigned long long addr;
+			if (p && sscanf(p + 20, "%llx", &addr) == 1) {
+				w->done = 1;
+				fprintf(stderr, "elfboot: run: kernel loaded at offset 0x%llx; in gdb: "
+						"symbol-file -o 0x%llx %s\n",
+					addr - g->entry, addr - g->entry, g->path);
+			}
+		}
+	}
 }
 
 /* The boot medium in run_dir, built by the same code as `image`,
@@ -422,7 +471,8 @@ static int boot(const struct run_opts *o)
 	int port = o->gdb_port;
 	if (o->gdb && !port && !(port = free_port()))
 		return run_error(RUN_SETUP, "run: --gdb: no free TCP port on 127.0.0.1%s%s", "", "");
-	if (o->gdb && gdb_command(o, port))
+	struct gdb_info gi = { .aslr = 0 };
+	if (o->gdb && gdb_command(o, port, &gi))
 		return RUN_SETUP;
 
 	/* The command line. */
@@ -498,6 +548,13 @@ static int boot(const struct run_opts *o)
 	int errfd = open(errfile, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (errfd < 0)
 		return run_error(RUN_SETUP, "run: cannot create '%s': %s", errfile, strerror(errno));
+	/* Only an aslr kernel under --gdb has its serial output pass through
+	 * us; otherwise QEMU writes to our stdout itself. */
+	int sfd[2] = { -1, -1 };
+	if (gi.aslr && pipe2(sfd, O_CLOEXEC)) {
+		close(errfd);
+		return run_error(RUN_SETUP, "run: cannot create a pipe: %s%s", strerror(errno), "");
+	}
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
@@ -507,6 +564,8 @@ static int boot(const struct run_opts *o)
 	}
 	if (pid == 0) {
 		dup2(errfd, 2);
+		if (sfd[1] >= 0)
+			dup2(sfd[1], 1);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -517,6 +576,11 @@ static int boot(const struct run_opts *o)
 	}
 	qemu_pid = pid;
 	int rfd = open(errfile, O_RDONLY | O_CLOEXEC);
+	struct serial_watch sw = { .len = 0 };
+	if (sfd[1] >= 0) {
+		close(sfd[1]);
+		fcntl(sfd[0], F_SETFL, O_NONBLOCK);
+	}
 
 	/* Wait: poll rather than block, so the timeout, a signal and QEMU's
 	 * end are all seen without races. */
@@ -528,6 +592,8 @@ static int boot(const struct run_opts *o)
 			break;
 		if (rfd >= 0)
 			relay(rfd, timed_out);
+		if (sfd[0] >= 0)
+			watch_serial(sfd[0], &sw, &gi);
 		if (run_signal) {
 			kill(pid, SIGTERM);
 			waitpid(pid, NULL, 0);
@@ -551,6 +617,10 @@ static int boot(const struct run_opts *o)
 	if (rfd >= 0) {
 		relay(rfd, timed_out);
 		close(rfd);
+	}
+	if (sfd[0] >= 0) {
+		watch_serial(sfd[0], &sw, &gi);
+		close(sfd[0]);
 	}
 	close(errfd);
 	if (timed_out) {
