@@ -94,7 +94,7 @@ for sn in INT:2 TERM:15; do
 		i=$((i + 1))
 	done
 	kill -s $sig $p
-	wait $p
+	wait $p 2> /dev/null # (not the shell's "Terminated")
 	rc=$?
 	want=$((128 + ${sn#*:}))
 	left=$(ls -A "$tmp/t")
@@ -107,12 +107,10 @@ for sn in INT:2 TERM:15; do
 	rm -rf "$tmp/t"/*
 done
 
-# --gdb: run the printed command, plus a hardware breakpoint on the entry
-# symbol, in gdb's batch mode: it must stop there, symbols at the address
-# the loader used (its serial line says where it jumped).
-gdbtest() {
-	n=$1 k=$2
-	"$E" run --bios --gdb --timeout 60 "$k" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
+# gdbstart KERNEL [run options]: `run --gdb` in the background ($p); $cmd
+# is the gdb command line it printed.
+gdbstart() {
+	"$E" run --bios --gdb --timeout 60 "$@" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
 	p=$!
 	i=0
 	while ! grep -q '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 100 ]; do
@@ -120,6 +118,14 @@ gdbtest() {
 		i=$((i + 1))
 	done
 	cmd=$(grep '^gdb ' "$tmp/gdb.err")
+}
+
+# --gdb: run the printed command, plus a hardware breakpoint on the entry
+# symbol, in gdb's batch mode: it must stop there, symbols at the address
+# the loader used (its serial line says where it jumped).
+gdbtest() {
+	n=$1 k=$2
+	gdbstart "$k"
 	case "$cmd" in
 	"gdb -ex 'symbol-file "*"' -ex 'target remote 127.0.0.1:"*"'") ;;
 	*)
@@ -150,14 +156,7 @@ gdbtest pie "$K/k_pie"
 # With aslr the offset is known only at boot: the run passes the serial
 # output through, and prints the symbol-file command for the offset the
 # loader's "jumping to" line gives (that address = offset + ELF entry).
-"$E" run --bios --gdb --test --timeout 60 "$K/k_aslr" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
-p=$!
-i=0
-while ! grep -q '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-cmd=$(grep '^gdb ' "$tmp/gdb.err")
+gdbstart --test "$K/k_aslr"
 eval "timeout 60 gdb -batch -nx ${cmd#gdb } -ex continue" > "$tmp/gdb.log" 2>&1
 wait $p
 rc=$?
