@@ -103,11 +103,8 @@ static void die_by_signal(void)
 	_exit(128 + sig);
 }
 
-static int run_error(int status, const char *fmt, const char *a, const char *b)
-{
-	tool_error(fmt, a, b);
-	return status;
-}
+/* The one error line, and the run's exit status for it. */
+#define run_fail(status, ...) (tool_error(__VA_ARGS__), (status))
 
 /* Full path of an executable in $PATH, or NULL. */
 static const char *find_in_path(const char *name, char *buf, size_t n)
@@ -346,6 +343,22 @@ static int build_medium(const struct run_opts *o, int uefi, char *medium, size_t
 	return rc;
 }
 
+/* A path as a value inside a QEMU option list ("file=..."), where a comma
+ * separates options: QEMU reads ",," as one comma.  "" if it cannot fit. */
+static const char *qemu_path(const char *path, char *buf, size_t n)
+{
+	size_t j = 0;
+	for (const char *p = path; *p; p++) {
+		if (j + 3 > n)
+			return "";
+		if (*p == ',')
+			buf[j++] = ',';
+		buf[j++] = *p;
+	}
+	buf[j] = 0;
+	return buf;
+}
+
 /* Whether the user's QEMU arguments choose a display of their own. */
 static int user_display(const struct run_opts *o)
 {
@@ -438,23 +451,25 @@ static int boot(const struct run_opts *o)
 		o->media == MEDIA_ISO ? "an ISO (CD drive)" : "a disk image",
 		uefi ? "UEFI (OVMF " : "BIOS (SeaBIOS)", uefi ? code : "", uefi ? ")" : "");
 
-	const char *tmp = getenv("TMPDIR");
-	snprintf(run_dir, sizeof run_dir, "%s/elfboot-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(run_dir)) {
-		int e = errno;
-		run_dir[0] = 0;
-		return run_error(RUN_SETUP, "run: cannot create a temporary directory: %s%s",
-				 strerror(e), "");
-	}
 	/* The builders install their own SIGINT/SIGTERM handlers (that remove
-	 * their half-written file and die): hold signals while they run, then
-	 * take them ourselves, so a signal then still removes run_dir. */
+	 * their half-written file and die): hold signals from before run_dir
+	 * exists until ours are in place, so a signal always removes it. */
 	sigset_t block, old;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	const char *tmp = getenv("TMPDIR");
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	if (snprintf(run_dir, sizeof run_dir, "%s/elfboot-run.XXXXXX", tmp) >= (int)sizeof run_dir ||
+	    !mkdtemp(run_dir)) {
+		int e = errno;
+		run_dir[0] = 0;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return run_fail(RUN_SETUP, "run: cannot create a temporary directory in '%s': %s",
+				tmp, strlen(tmp) > PATH_MAX - 32 ? "path too long" : strerror(e));
+	}
 	char medium[PATH_MAX + 16];
 	int rc = build_medium(o, uefi, medium, sizeof medium);
 	catch_signals();
@@ -470,13 +485,14 @@ static int boot(const struct run_opts *o)
 
 	int port = o->gdb_port;
 	if (o->gdb && !port && !(port = free_port()))
-		return run_error(RUN_SETUP, "run: --gdb: no free TCP port on 127.0.0.1%s%s", "", "");
+		return run_fail(RUN_SETUP, "run: --gdb: no free TCP port on 127.0.0.1");
 	struct gdb_info gi = { .aslr = 0 };
 	if (o->gdb && gdb_command(o, port, &gi))
 		return RUN_SETUP;
 
 	/* The command line. */
-	char *argv[64 + 2 * o->nqemu];
+	char *argv[64 + o->nqemu];
+	char e_code[2 * PATH_MAX], e_vars[2 * PATH_MAX + 32], e_medium[2 * PATH_MAX + 32];
 	char a_code[PATH_MAX + 64], a_vars[PATH_MAX + 64], a_media[2 * PATH_MAX + 96],
 		a_gdb[64], a_nic[PATH_MAX + 64];
 	int n = 0;
@@ -489,15 +505,18 @@ static int boot(const struct run_opts *o)
 	argv[n++] = "256M";
 	argv[n++] = "-no-reboot";
 	if (uefi) {
-		snprintf(a_code, sizeof a_code, "if=pflash,format=raw,readonly=on,file=%s", code);
-		snprintf(a_vars, sizeof a_vars, "if=pflash,format=raw,file=%s", vars_copy);
+		snprintf(a_code, sizeof a_code, "if=pflash,format=raw,readonly=on,file=%s",
+			 qemu_path(code, e_code, sizeof e_code));
+		snprintf(a_vars, sizeof a_vars, "if=pflash,format=raw,file=%s",
+			 qemu_path(vars_copy, e_vars, sizeof e_vars));
 		argv[n++] = "-drive";
 		argv[n++] = a_code;
 		argv[n++] = "-drive";
 		argv[n++] = a_vars;
 	}
 	if (o->media == MEDIA_NET) {
-		snprintf(a_media, sizeof a_media, "user,id=n0,tftp=%s,bootfile=%s", medium,
+		snprintf(a_media, sizeof a_media, "user,id=n0,tftp=%s,bootfile=%s",
+			 qemu_path(medium, e_medium, sizeof e_medium),
 			 uefi ? "BOOTX64.EFI" : "elfboot.pxe");
 		/* UEFI: OVMF's own virtio-net driver and PXE stack; BIOS: e1000
 		 * with iPXE's ROM. */
@@ -511,13 +530,15 @@ static int boot(const struct run_opts *o)
 		argv[n++] = a_nic;
 	} else if (o->media == MEDIA_ISO) {
 		snprintf(a_media, sizeof a_media,
-			 "if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=%s", medium);
+			 "if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=%s",
+			 qemu_path(medium, e_medium, sizeof e_medium));
 		argv[n++] = "-drive";
 		argv[n++] = a_media;
 		argv[n++] = "-device";
 		argv[n++] = "ide-cd,drive=cd0,bus=ide.0,bootindex=0";
 	} else {
-		snprintf(a_media, sizeof a_media, "format=raw,file=%s", medium);
+		snprintf(a_media, sizeof a_media, "format=raw,file=%s",
+			 qemu_path(medium, e_medium, sizeof e_medium));
 		argv[n++] = "-drive";
 		argv[n++] = a_media;
 	}
@@ -547,20 +568,20 @@ static int boot(const struct run_opts *o)
 	snprintf(errfile, sizeof errfile, "%s/qemu.err", run_dir);
 	int errfd = open(errfile, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (errfd < 0)
-		return run_error(RUN_SETUP, "run: cannot create '%s': %s", errfile, strerror(errno));
+		return run_fail(RUN_SETUP, "run: cannot create '%s': %s", errfile, strerror(errno));
 	/* Only an aslr kernel under --gdb has its serial output pass through
 	 * us; otherwise QEMU writes to our stdout itself. */
 	int sfd[2] = { -1, -1 };
 	if (gi.aslr && pipe2(sfd, O_CLOEXEC)) {
 		close(errfd);
-		return run_error(RUN_SETUP, "run: cannot create a pipe: %s%s", strerror(errno), "");
+		return run_fail(RUN_SETUP, "run: cannot create a pipe: %s", strerror(errno));
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(errfd);
-		return run_error(RUN_QEMU, "run: cannot start QEMU: %s%s", strerror(errno), "");
+		return run_fail(RUN_QEMU, "run: cannot start QEMU: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		dup2(errfd, 2);
@@ -570,11 +591,15 @@ static int boot(const struct run_opts *o)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		execv(qemu, argv);
 		dprintf(errfd, "qemu-system-x86_64: cannot execute %s: %s\n", qemu, strerror(errno));
 		_exit(127);
 	}
 	qemu_pid = pid;
+	/* A reader of our output that goes away (`elfboot run K | head`) must
+	 * not kill us before QEMU is stopped and run_dir removed. */
+	signal(SIGPIPE, SIG_IGN);
 	int rfd = open(errfile, O_RDONLY | O_CLOEXEC);
 	struct serial_watch sw = { .len = 0 };
 	if (sfd[1] >= 0) {
@@ -665,20 +690,20 @@ int cmd_run(int argc, char **argv)
 		if (!strcmp(a, "--ramdisk") || !strcmp(a, "--config-file") ||
 		    !strcmp(a, "--loader-dir") || !strcmp(a, "--timeout") || !strcmp(a, "--gdb-port")) {
 			if (i + 1 >= argc)
-				return tool_error("run: %s needs an argument", a), RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: %s needs an argument", a);
 			v = argv[++i];
 			if (!*v || (v[0] == '-' && v[1]))
-				return tool_error("run: %s needs a value, got '%s'", a, v), RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: %s needs a value, got '%s'", a, v);
 		}
 		if (!strcmp(a, "--bios") || !strcmp(a, "--uefi")) {
 			enum run_fw f = a[2] == 'b' ? FW_BIOS : FW_UEFI;
 			if (o.fw && o.fw != f)
-				return tool_error("run: --bios and --uefi exclude each other"), RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: --bios and --uefi exclude each other");
 			o.fw = f;
 		} else if (!strcmp(a, "--iso") || !strcmp(a, "--net")) {
 			enum run_media m = a[2] == 'i' ? MEDIA_ISO : MEDIA_NET;
 			if (o.media && o.media != m)
-				return tool_error("run: --iso and --net exclude each other"), RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: --iso and --net exclude each other");
 			o.media = m;
 		} else if (!strcmp(a, "--gdb")) {
 			o.gdb = 1;
@@ -695,21 +720,20 @@ int cmd_run(int argc, char **argv)
 			errno = 0;
 			o.timeout = strtod(v, &end);
 			if (errno || *end || !(o.timeout > 0) || o.timeout > 1e7)
-				return tool_error("run: --timeout: '%s' is not a number of seconds "
-						  "(> 0)", v), RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: --timeout: '%s' is not a number of seconds "
+						"(> 0)", v);
 		} else if (!strcmp(a, "--gdb-port")) {
 			char *end;
 			long p = strtol(v, &end, 10);
 			if (*end || p < 1 || p > 65535)
-				return tool_error("run: --gdb-port: '%s' is not a TCP port (1-65535)", v),
-				       RUN_SETUP;
+				return run_fail(RUN_SETUP, "run: --gdb-port: '%s' is not a TCP port (1-65535)", v);
 			o.gdb_port = (int)p;
 			o.gdb = 1;
 		} else if (a[0] == '-' && a[1]) {
-			return tool_error("run: unknown option '%s' (see elfboot --help)", a), RUN_SETUP;
+			return run_fail(RUN_SETUP, "run: unknown option '%s' (see elfboot --help)", a);
 		} else if (o.kernel) {
-			return tool_error("run: more than one kernel given ('%s', '%s'); QEMU "
-					  "options go after --", o.kernel, a), RUN_SETUP;
+			return run_fail(RUN_SETUP, "run: more than one kernel given ('%s', '%s'); "
+					"QEMU options go after --", o.kernel, a);
 		} else {
 			o.kernel = a;
 		}
@@ -717,9 +741,9 @@ int cmd_run(int argc, char **argv)
 	o.qemu = argv + i;
 	o.nqemu = argc - i;
 	if (!o.kernel || !*o.kernel)
-		return tool_error("run: no KERNEL given (see elfboot --help)"), RUN_SETUP;
+		return run_fail(RUN_SETUP, "run: no KERNEL given (see elfboot --help)");
 	if (o.nqemu > 1000)
-		return tool_error("run: too many QEMU arguments (%d)", o.nqemu), RUN_SETUP;
+		return run_fail(RUN_SETUP, "run: too many QEMU arguments (%d)", o.nqemu);
 	atexit(run_cleanup);
 	int rc = boot(&o);
 	run_cleanup();

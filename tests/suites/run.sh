@@ -62,6 +62,15 @@ t qemu-refuses 3 '' 'invalid option' -- --bios --test --timeout 30 "$K/k_default
 	-no-such-option
 t kernel-refused 4 '' "elfboot: error: .*k_badconfig" -- --bios --test --timeout 30 \
 	"$K/k_badconfig"
+# QEMU splits option values at commas: a temporary directory with one
+# (from TMPDIR) must still reach it whole.
+mkdir "$tmp/c,d"
+if TMPDIR="$tmp/c,d" timeout 60 "$E" run --bios --test --timeout 30 "$K/k_default" \
+	> "$tmp/out" 2> "$tmp/err" && [ -z "$(ls -A "$tmp/c,d")" ]; then
+	pass "comma in TMPDIR"
+else
+	fail "comma in TMPDIR ($(tail -2 "$tmp/err" | tr '\n' '|'))"
+fi
 t bad-timeout 4 '' "elfboot: error: run: --timeout: 'soon'" -- --timeout soon "$K/k_default"
 
 # Missing software: one error line naming the Debian package; status 2.
