@@ -122,7 +122,7 @@ gdbstart() {
 	"$E" run --bios --gdb --timeout 60 "$@" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
 	p=$!
 	i=0
-	while ! grep -q '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 100 ]; do
+	while ! grep -q '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -139,14 +139,14 @@ gdbtest() {
 	"gdb -ex 'symbol-file "*"' -ex 'target remote 127.0.0.1:"*"'") ;;
 	*)
 		fail "gdb-$n (no gdb command line: $(head -3 "$tmp/gdb.err" | tr '\n' '|'))"
-		kill $p
-		wait $p
+		kill $p 2> /dev/null
+		wait $p 2> /dev/null
 		return ;;
 	esac
 	eval "timeout 60 gdb -batch -nx ${cmd#gdb } -ex 'hbreak _start' -ex continue \
 		-ex 'info symbol \$pc' -ex kill" > "$tmp/gdb.log" 2>&1
 	kill $p 2> /dev/null
-	wait $p
+	wait $p 2> /dev/null
 	entry=$(readelf -h "$k" | awk '/Entry point/ { print $4 }')
 	off=$(echo "$cmd" | sed -n 's/.* -o \(0x[0-9a-f]*\) .*/\1/p')
 	want=$entry # (a static kernel's high address overflows sh arithmetic)
