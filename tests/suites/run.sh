@@ -91,6 +91,14 @@ one missing-qemu qemu-system-x86 PATH=/nonexistent
 one missing-ovmf ovmf ELFBOOT_OVMF_CODE=/nonexistent
 one missing-ovmf-vars ovmf ELFBOOT_OVMF_VARS=/nonexistent
 
+# qemus: the processes whose command line names this suite's TMPDIR (only
+# the QEMUs of its runs do).
+qemus() {
+	for c in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' < "$c" 2> /dev/null | grep -q "$tmp/t/" && basename "${c%/cmdline}"
+	done
+}
+
 # Signals: the run stops QEMU, removes its directory, and dies by the
 # signal (the shell sees 128 + N).
 for sn in INT:2 TERM:15; do
@@ -107,11 +115,11 @@ for sn in INT:2 TERM:15; do
 	rc=$?
 	want=$((128 + ${sn#*:}))
 	left=$(ls -A "$tmp/t")
-	if [ "$rc" = "$want" ] && [ -z "$left" ] && ! pgrep -f "$tmp/t/" > /dev/null; then
+	if [ "$rc" = "$want" ] && [ -z "$left" ] && [ -z "$(qemus)" ]; then
 		pass "sig$sig removes the directory and QEMU"
 	else
-		fail "sig$sig (status $rc, want $want; left: $left; qemu: $(pgrep -f "$tmp/t/"))"
-		for q in $(pgrep -f "$tmp/t/"); do kill "$q"; done # only this run's QEMUs
+		fail "sig$sig (status $rc, want $want; left: $left; QEMU still running: $(qemus))"
+		for q in $(qemus); do kill "$q"; done
 	fi
 	rm -rf "$tmp/t"/*
 done
