@@ -95,7 +95,7 @@ one missing-ovmf-vars ovmf ELFBOOT_OVMF_VARS=/nonexistent
 # the QEMUs of its runs do).
 qemus() {
 	for c in /proc/[0-9]*/cmdline; do
-		tr '\0' ' ' < "$c" 2> /dev/null | grep -q "$tmp/t/" && basename "${c%/cmdline}"
+		tr '\0' ' ' 2> /dev/null < "$c" | grep -q "$tmp/t/" && basename "${c%/cmdline}"
 	done
 }
 
@@ -106,7 +106,7 @@ for sn in INT:2 TERM:15; do
 	"$E" run --bios --timeout 60 "$K/k_hang" > "$tmp/sig.out" 2> "$tmp/sig.err" &
 	p=$!
 	i=0
-	while ! grep -q 'running forever' "$tmp/sig.out" && [ $i -lt 300 ]; do
+	while ! grep -qs 'running forever' "$tmp/sig.out" && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -130,7 +130,7 @@ gdbstart() {
 	"$E" run --bios --gdb --timeout 60 "$@" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
 	p=$!
 	i=0
-	while ! grep -q '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 600 ]; do
+	while ! grep -qs '^gdb ' "$tmp/gdb.err" && kill -0 $p 2> /dev/null && [ $i -lt 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
