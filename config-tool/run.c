@@ -214,17 +214,18 @@ static int free_port(void)
  * whether the load offset is only known at boot (aslr). */
 struct gdb_info {
 	char path[PATH_MAX];
-	uint64_t entry;
-	int aslr;
+	uint64_t entry, offset;
+	int pie, aslr, port;
+	int announced; /* the command is printed once QEMU listens */
 };
 
-/* Prints the one gdb command that attaches with the kernel's symbols where
- * the loader will put them: a PIE kernel's load offset is the one the
+/* What the one gdb command needs to attach with the kernel's symbols where
+ * the loader will put them (gdb_announce prints it): a PIE kernel's load offset is the one the
  * loader's own code computes on the simulated machine (the kernel is placed
  * first in its range, so the machine's size does not move it).  With aslr
  * it changes every boot: the command then only attaches, and the offset is
  * taken from the loader's serial line when it comes (watch_serial). */
-static int gdb_command(const struct run_opts *o, int port, struct gdb_info *g)
+static int gdb_prepare(const struct run_opts *o, int port, struct gdb_info *g)
 {
 	uint64_t size;
 	struct elf_image img;
@@ -244,24 +245,56 @@ static int gdb_command(const struct run_opts *o, int port, struct gdb_info *g)
 		return tool_error("run: --gdb: kernel path '%s' has quotes, blanks or "
 				  "backslashes; gdb's command line cannot carry it", g->path);
 	g->entry = img.entry;
+	g->pie = img.pie;
 	g->aslr = img.pie && cfg.aslr;
+	g->offset = img.pie && !cfg.aslr ? r.bi.kernel_image_offset : 0;
+	g->port = port;
+	return 0;
+}
+
+/* Whether something listens on 127.0.0.1:port (QEMU's gdb stub, once it is
+ * up): /proc/net/tcp, so that no probe connection reaches the stub.  1 if
+ * the table cannot be read (then there is nothing better to wait for). */
+static int port_listening(int port)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	if (!f)
+		return 1;
+	char line[256], want[32];
+	snprintf(want, sizeof want, "0100007F:%04X", port);
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		char local[64], remote[64];
+		unsigned st;
+		if (sscanf(line, " %*s %63s %63s %x", local, remote, &st) == 3 && st == 0x0a &&
+		    (!strcmp(local, want) || !strncmp(local, "00000000:", 9)) &&
+		    !strcmp(local + 9, want + 9))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Prints the gdb command line, when QEMU's stub accepts connections (a
+ * script may start gdb the moment it reads the line). */
+static void gdb_announce(struct gdb_info *g)
+{
 	fprintf(stderr, "elfboot: run: QEMU halted with its gdb stub on 127.0.0.1:%d; "
-			"attach with (hbreak works before the kernel is loaded):\n", port);
+			"attach with (hbreak works before the kernel is loaded):\n", g->port);
 	if (g->aslr) {
-		fprintf(stderr, "gdb -ex 'target remote 127.0.0.1:%d'\n", port);
+		fprintf(stderr, "gdb -ex 'target remote 127.0.0.1:%d'\n", g->port);
 		fprintf(stderr, "elfboot: run: the kernel asks for aslr: its load offset is "
 				"chosen at boot; the symbol-file command follows when the loader "
 				"has picked it\n");
 	} else {
 		char off[48] = "";
-		if (img.pie)
-			snprintf(off, sizeof off, " -o 0x%lx",
-				 (unsigned long)r.bi.kernel_image_offset);
+		if (g->pie)
+			snprintf(off, sizeof off, " -o 0x%lx", (unsigned long)g->offset);
 		fprintf(stderr, "gdb -ex 'symbol-file%s %s' -ex 'target remote 127.0.0.1:%d'\n",
-			off, g->path, port);
+			off, g->path, g->port);
 	}
 	fflush(stderr);
-	return 0;
+	g->announced = 1;
 }
 
 /* Passes QEMU's serial output (fd, non-blocking) to stdout and looks for
@@ -487,7 +520,7 @@ static int boot(const struct run_opts *o)
 	if (o->gdb && !port && !(port = free_port()))
 		return run_fail(RUN_SETUP, "run: --gdb: no free TCP port on 127.0.0.1");
 	struct gdb_info gi = { .aslr = 0 };
-	if (o->gdb && gdb_command(o, port, &gi))
+	if (o->gdb && gdb_prepare(o, port, &gi))
 		return RUN_SETUP;
 
 	/* The command line. */
@@ -619,6 +652,8 @@ static int boot(const struct run_opts *o)
 			relay(rfd, timed_out);
 		if (sfd[0] >= 0)
 			watch_serial(sfd[0], &sw, &gi);
+		if (o->gdb && !gi.announced && port_listening(gi.port))
+			gdb_announce(&gi);
 		if (run_signal) {
 			kill(pid, SIGTERM);
 			waitpid(pid, NULL, 0);

@@ -101,24 +101,37 @@ qemus() {
 
 # Signals: the run stops QEMU, removes its directory, and dies by the
 # signal (the shell sees 128 + N).
-for sn in INT:2 TERM:15; do
-	sig=${sn%:*}
-	"$E" run --bios --timeout 60 "$K/k_hang" > "$tmp/sig.out" 2> "$tmp/sig.err" &
+# SIG:N:WHEN - WHEN: "serial" (QEMU is running the kernel) or "build" (the
+# directory exists and the image with a 96 MiB ramdisk is being written).
+for sn in INT:2:serial TERM:15:serial TERM:15:build; do
+	sig=${sn%%:*} when=${sn##*:}
+	rm -f "$tmp/sig.out"
+	if [ "$when" = serial ]; then
+		"$E" run --bios --timeout 60 "$K/k_hang" > "$tmp/sig.out" 2> "$tmp/sig.err" &
+	else
+		"$E" run --bios --timeout 60 --ramdisk "$B/ramdisk96.bin" "$K/k_ramdisk" \
+			> "$tmp/sig.out" 2> "$tmp/sig.err" &
+	fi
 	p=$!
 	i=0
-	while ! grep -qs 'running forever' "$tmp/sig.out" && [ $i -lt 300 ]; do
-		sleep 0.1
+	while [ $i -lt 300 ]; do
+		case $when in
+		serial) grep -qs 'running forever' "$tmp/sig.out" && break ;;
+		build) [ -n "$(ls -A "$tmp/t")" ] && break ;;
+		esac
+		sleep 0.05
 		i=$((i + 1))
 	done
 	kill -s $sig $p
 	wait $p 2> /dev/null # (not the shell's "Terminated")
 	rc=$?
-	want=$((128 + ${sn#*:}))
+	n=${sn#*:}
+	want=$((128 + ${n%:*}))
 	left=$(ls -A "$tmp/t")
 	if [ "$rc" = "$want" ] && [ -z "$left" ] && [ -z "$(qemus)" ]; then
-		pass "sig$sig removes the directory and QEMU"
+		pass "sig$sig ($when) removes the directory and QEMU"
 	else
-		fail "sig$sig (status $rc, want $want; left: $left; QEMU still running: $(qemus))"
+		fail "sig$sig ($when: status $rc, want $want; left: $left; QEMU still running: $(qemus))"
 		for q in $(qemus); do kill "$q"; done
 	fi
 	rm -rf "$tmp/t"/*
@@ -127,6 +140,7 @@ done
 # gdbstart KERNEL [run options]: `run --gdb` in the background ($p); $cmd
 # is the gdb command line it printed.
 gdbstart() {
+	rm -f "$tmp/gdb.out" "$tmp/gdb.err" # (not the last run's command line)
 	"$E" run --bios --gdb --timeout 60 "$@" > "$tmp/gdb.out" 2> "$tmp/gdb.err" &
 	p=$!
 	i=0
