@@ -51,6 +51,9 @@ t net-bios 0 'network boot: TFTP server' 'from the network' -- --net --bios --te
 	"$K/k_default"
 t ramdisk 0 'ktest: PASS' '' -- --bios --test --timeout 30 --ramdisk "$B/ramdisk.bin" \
 	"$K/k_ramdisk"
+# Arguments after -- reach QEMU and override the defaults (256 MiB).
+t qemu-args 0 'ktest: 5[0-9]{5} KiB usable' '' -- --bios --test --timeout 30 "$K/k_default" -- -m 512M
+t net-uefi 0 'ktest: PASS' 'from the network.*UEFI' -- --net --uefi --test --timeout 90 "$K/k_default"
 # The kernel's exit code as the status.
 t test-fail 1 'ktest: FAIL' 'wrote 0x11 to isa-debug-exit' -- --bios --test --timeout 30 \
 	"$K/k_panic"
