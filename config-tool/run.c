@@ -526,7 +526,8 @@ static int boot(const struct run_opts *o)
 	/* The command line. */
 	char *argv[64 + o->nqemu];
 	char e_code[2 * PATH_MAX], e_vars[2 * PATH_MAX + 32], e_medium[2 * PATH_MAX + 32];
-	char a_code[PATH_MAX + 64], a_vars[PATH_MAX + 64], a_media[2 * PATH_MAX + 96],
+	/* Room for every path doubled by qemu_path plus the option text. */
+	char a_code[2 * PATH_MAX + 96], a_vars[2 * PATH_MAX + 96], a_media[2 * PATH_MAX + 96],
 		a_gdb[64], a_nic[PATH_MAX + 64];
 	int n = 0;
 	argv[n++] = qemu;
