@@ -365,6 +365,20 @@ static void usage(FILE *f)
 		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
 		"      print the DHCP settings (boot file per client architecture, option 93).\n"
 		"      The kernel is checked as by `image`.\n"
+		"  elfboot run [--bios|--uefi] [--iso|--net] [--ramdisk FILE] [--config-file F]\n"
+		"              [--test] [--timeout S] [--gdb] [--gdb-port N] KERNEL [-- QEMU ARGS]\n"
+		"      Build a temporary image (--iso: an ISO; --net: a TFTP root on QEMU's\n"
+		"      user network) and boot it in qemu-system-x86_64, COM1 on stdout.\n"
+		"      Firmware: UEFI if OVMF is found ($ELFBOOT_OVMF_CODE/_VARS or\n"
+		"      /usr/share/OVMF), else BIOS; OVMF gets a private variable store.\n"
+		"      --test adds isa-debug-exit (port 0xf4; bootloader_api's convention:\n"
+		"      0x10 success, 0x11 failure): 0x10 exits 0, any other value 1.\n"
+		"      --timeout S stops QEMU after S seconds.  --gdb\n"
+		"      starts QEMU halted with its gdb stub and prints the gdb command that\n"
+		"      attaches with the kernel's symbols (PIE: at the load offset).\n"
+		"      Exit status: 0 ok (--test: kernel wrote 0x10), 1 --test failure (other\n"
+		"      value, or no write), 2 QEMU/OVMF/iPXE not installed, 3 QEMU failed,\n"
+		"      4 bad arguments or kernel refused, 124 timeout.\n"
 		"  elfboot config show [--json] KERNEL\n"
 		"      Print every field of the kernel's .bootloader-config section.\n"
 		"  elfboot config set KERNEL key=value ...\n"
@@ -533,6 +547,8 @@ int main(int argc, char **argv)
 		return cmd_image(argc - 2, argv + 2);
 	if (!strcmp(cmd, "netboot"))
 		return cmd_netboot(argc - 2, argv + 2);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "config")) {
 		if (argc < 3)
 			return tool_error("config: expected 'show', 'set' or 'check' (see elfboot --help)");

@@ -140,4 +140,7 @@ struct netboot_opts {
 };
 int netboot_build(const struct netboot_opts *o);
 
+/* run.c: `elfboot run ARGS` (argv after "run"); returns the exit status. */
+int cmd_run(int argc, char **argv);
+
 #endif

@@ -11,6 +11,8 @@ pkgs="build-essential nasm gnu-efi libelf-dev qemu-system-x86 ovmf mtools xorris
 # xorriso builds ISO images (`elfboot image --iso`).
 # Network boot tests: the NIC option ROMs (iPXE), a DHCP + TFTP server, ip netns.
 pkgs="$pkgs ipxe-qemu dnsmasq-base iproute2"
+# `elfboot run` tests: gdb attaches to QEMU; the kernel template's CMake variant.
+pkgs="$pkgs gdb cmake"
 # The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
 pkgs="$pkgs libclang-rt-14-dev llvm-14"
 # Packaging (`make install`, the .deb in tests/suites/pkg.sh): debhelper and
