@@ -8,6 +8,9 @@
 #   BENCH_BASELINE=IMG adds IMG (e.g. elfboot-tiny.img of an older build)
 #   to each round, right after elfboot, paired with the same floor: a
 #   before/after comparison in one interleaved run.
+#   BENCH_QEMU_ARGS="-nic none": extra QEMU arguments for every disk boot
+#   (a machine without QEMU's default NIC, whose iPXE driver's
+#   ExitBootServices handler costs ~0.09 s).
 #   BENCH=virtual: UEFI only, under QEMU's -icount (a virtual CPU of one
 #   instruction per ns, time independent of the host's load): the virtual
 #   time at which the floor, the floor that also leaves boot services, and
@@ -64,8 +67,9 @@ fi
 # Virtual time: the TSC (ns under -icount) at the exit, from serial.
 vtime_boot() { # image -> seconds (or "fail")
 	OVMF_VARS=$(warm "$1") && export OVMF_VARS
+	# shellcheck disable=SC2086
 	if QEMU_MEM=512M sh $T/qemu.sh uefi "$1" 600 --log "$D/vtime.log" -- \
-		-icount shift=0,sleep=off > /dev/null 2>&1; then
+		-icount shift=0,sleep=off ${BENCH_QEMU_ARGS:-} > /dev/null 2>&1; then
 		grep -a 'bench: tsc' "$D/vtime.log" | tr -d '\r' |
 			awk '{ printf "%.3f", $3 / 1e9; f = 1 } END { if (!f) print "fail" }'
 	else
@@ -98,7 +102,8 @@ fi
 time_boot() { # mode image -> seconds (or "fail")
 	[ "$1" = uefi ] && OVMF_VARS=$(warm "$2") && export OVMF_VARS
 	s=$(date +%s.%N)
-	if QEMU_NOWATCH=1 QEMU_MEM=512M sh $T/qemu.sh "$1" "$2" 120 > /dev/null 2>&1; then
+	# shellcheck disable=SC2086
+	if QEMU_NOWATCH=1 QEMU_MEM=512M sh $T/qemu.sh "$1" "$2" 120 ${BENCH_QEMU_ARGS:+-- $BENCH_QEMU_ARGS} > /dev/null 2>&1; then
 		awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'
 	else
 		echo fail
