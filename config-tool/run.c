@@ -72,6 +72,9 @@ static void run_cleanup(void)
 	if (run_dir[0])
 		nftw(run_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	run_dir[0] = 0;
+	/* The embedded loaders' temporary copies (embed.c): run's own signal
+	 * handling replaces embed.c's, so it removes them too. */
+	loader_tmp_remove();
 }
 
 /* Only records the signal: the wait loop stops QEMU and cleans up. */
