@@ -47,13 +47,17 @@ check "header: elfboot.h as C++" test -s "$B/header/cxx.o"
 check "seam: common/ has no firmware header, call or #ifdef" sh -c "! grep -rnE '#include <efi|uefi_call_wrapper|EFI_[A-Z_]+|int +0x1[0-9a-f]|#if.*(UEFI|BIOS|EFI)' common/"
 
 echo "== host tool"
+t0=$(date +%s)
 sh "$T/tool-tests.sh" "$B" | count
+echo "== host tool: $(($(date +%s) - t0)) s"
 
 # Further suites: each tests/suites/*.sh BUILD prints PASS/FAIL lines.
 for s in "$T"/suites/*.sh; do
 	[ -f "$s" ] || continue
 	echo "== $(basename "$s" .sh)"
+	t0=$(date +%s)
 	sh "$s" "$B" | count
+	echo "== $(basename "$s" .sh): $(($(date +%s) - t0)) s"
 done
 
 echo "== QEMU boot tests (SeaBIOS and OVMF)"
@@ -62,8 +66,10 @@ for l in "$T"/boot/*.list; do
 	sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e "s#\$B#$B#g" -e 's#\$both#bios,uefi#g' "$l"
 done > "$B/boot-tests.txt"
 # shellcheck disable=SC2016
+t0=$(date +%s)
 xargs -P "${BOOT_JOBS:-2}" -L 1 sh -c 'exec sh "$0" "$@"' "$T/boot-test.sh" "$B" \
 	< "$B/boot-tests.txt" | count
+echo "== QEMU boot tests: $(($(date +%s) - t0)) s"
 
 pass=$(grep -c p "$out")
 fail=$(grep -c f "$out")
