@@ -90,24 +90,37 @@ boot uefi virtio-fw 96M ramdisk too-big error \
 # size the server gave.  (On BIOS the one-call TFTP_READ_FILE cannot tell,
 # iPXE reporting tsize as the length read: the untouched last byte sends
 # stage2 back to read block by block, which counts.)
+# The cut must land while the ramdisk is in flight: a cut before its
+# transfer starts gives a consistent 16 MiB file, which the loader rightly
+# hands over (and k_ramdisk then fails).  On a loaded machine the delay
+# after the kernel line can end before the ramdisk is opened, so that case
+# is recognised (the loader's "ramdisk 16777216 bytes" line) and the boot
+# is tried again with half the delay, at most 3 times.
 cut() {
 	m=$1 nic=$2 delay=$3
 	file=elfboot.pxe
 	[ "$m" = uefi ] && file=BOOTX64.EFI
-	root cut "$B/kernels/k_ramdisk" --ramdisk "$B/ramdisk96.bin"
 	log="$B/logs/net-$m-cut-short.log"
-	: > "$log"
-	QEMU_NET="$B/net/cut,$file" QEMU_NIC=$nic QEMU_MEM=512M sh "$T/qemu.sh" "$m" - "$TMO" --log "$log" &
-	q=$!
-	i=0
-	while kill -0 "$q" 2>/dev/null && ! grep -qaE 'elfboot: kernel [0-9]+ bytes' "$log" && [ $i -lt $((TMO * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
+	try=0
+	while :; do
+		root cut "$B/kernels/k_ramdisk" --ramdisk "$B/ramdisk96.bin"
+		: > "$log"
+		QEMU_NET="$B/net/cut,$file" QEMU_NIC=$nic QEMU_MEM=512M sh "$T/qemu.sh" "$m" - "$TMO" --log "$log" &
+		q=$!
+		i=0
+		while kill -0 "$q" 2>/dev/null && ! grep -qaE 'elfboot: (framebuffer|no framebuffer|warning: .*framebuffer)' "$log" &&
+			[ $i -lt $((TMO * 10)) ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		sleep "$delay"
+		truncate -s 16M "$B/net/cut/ramdisk"
+		wait "$q"
+		rc=$?
+		try=$((try + 1))
+		grep -qa 'elfboot: ramdisk 16777216 bytes' "$log" && [ $try -lt 3 ] || break
+		delay=$(awk -v d="$delay" 'BEGIN { print d / 2 }')
 	done
-	sleep "$delay"
-	truncate -s 16M "$B/net/cut/ramdisk"
-	wait "$q"
-	rc=$?
 	re="elfboot: error: network: transfer of 'ramdisk' from TFTP server 10\.0\.2\.2 cut short: [0-9]+ of 100663296 bytes"
 	# iPXE (BIOS) has been seen to wait for the block after the cut
 	# instead: then the read timeout is the line.
