@@ -19,6 +19,8 @@ COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
               common/video.c common/dhcp.c
 # The ISO 9660 reader (CD/ISO boot, and the tool's check of the images it writes).
 COMMON_SRC += common/iso9660.c
+# The FIRMWARE request and its SMBIOS entry-point check (issue 10).
+COMMON_SRC += common/req_firmware.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -142,6 +142,8 @@ void loader_main(void)
 		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
 			  in.ramdisk.addr);
 	in.rsdp = plat_rsdp();
+	plat_smbios(&in.smbios32, &in.smbios64); /* FIRMWARE request */
+	in.efi = plat_efi();
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
 	in.alloc_max = plat_alloc_limit();

@@ -12,6 +12,7 @@
 #include "bios.h"
 #include "core.h"
 #include "cpu.h"
+#include "smbios.h"
 #include "source.h"
 #include "stage2.h"
 #include "video.h"
@@ -480,6 +481,18 @@ uint64_t plat_rsdp(void)
 	for (uint64_t p = 0xe0000; p < 0x100000; p += 16)
 		if (!acpi_rsdp_problem(phys(p)))
 			return p;
+	return 0;
+}
+
+/* ---- FIRMWARE request: the SMBIOS spec's one place to scan (the core
+ * checks each anchor); no EFI on this path. ---- */
+void plat_smbios(uint64_t *ep32, uint64_t *ep64)
+{
+	smbios_find(0xf0000, 0x100000, ep32, ep64);
+}
+
+const struct plat_efi *plat_efi(void)
+{
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "acpi.h"
 #include "core.h"
 #include "cpu.h"
+#include "smbios.h"
 #include "source.h"
 #include "uefi.h"
 #include "video.h"
@@ -40,6 +41,11 @@ static EFI_EXIT_BOOT_SERVICES exit_bs;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
+static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
+/* The FIRMWARE request's facts (plat_efi): kept here, not read from st,
+ * which is poisoned once the firmware is left. */
+static struct plat_efi efi_rec;
 
 /* The two boot.json switches are independent: serial text goes straight to
  * COM1, screen text to the firmware's text consoles that are not on a UART.
@@ -307,18 +313,19 @@ static int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* The first configuration-table entry with GUID g, 0 if none. */
+static uint64_t config_table(const EFI_GUID *g)
+{
+	for (UINTN i = 0; i < st->NumberOfTableEntries; i++)
+		if (guid_eq(&st->ConfigurationTable[i].VendorGuid, g))
+			return (uint64_t)(uintptr_t)st->ConfigurationTable[i].VendorTable;
+	return 0;
+}
+
 uint64_t plat_rsdp(void)
 {
-	uint64_t v1 = 0, v2 = 0;
-	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
-		if (guid_eq(&t->VendorGuid, &acpi20_guid))
-			v2 = (uint64_t)(uintptr_t)t->VendorTable;
-		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
-			v1 = (uint64_t)(uintptr_t)t->VendorTable;
-	}
 	/* The ACPI 2.0 entry first; a damaged one falls back to 1.0. */
-	uint64_t cand[2] = { v2, v1 };
+	uint64_t cand[2] = { config_table(&acpi20_guid), config_table(&acpi10_guid) };
 	for (int i = 0; i < 2; i++) {
 		if (!cand[i])
 			continue;
@@ -329,6 +336,20 @@ uint64_t plat_rsdp(void)
 		       "ignoring it\r\n", cand[i], i ? "1.0" : "2.0", why);
 	}
 	return 0;
+}
+
+/* ---- FIRMWARE request: SMBIOS from the configuration table (each entry
+ * checked by the core), the system table, the raw memory map. ---- */
+void plat_smbios(uint64_t *ep32, uint64_t *ep64)
+{
+	uint64_t a = config_table(&smbios_guid), b = config_table(&smbios3_guid);
+	smbios_find(a, a + 1, ep32, ep64);
+	smbios_find(b, b + 1, ep32, ep64);
+}
+
+const struct plat_efi *plat_efi(void)
+{
+	return &efi_rec;
 }
 
 uint64_t plat_alloc_limit(void)
@@ -392,6 +413,8 @@ int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
 		return eb_error("uefi: no memory for the memory map (status %s)", efi_status(s));
 	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
 			      &dsize, &dver);
+	efi_rec.map_size = size;
+	efi_rec.desc_size = dsize;
 	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s))
 			     : convert_map(buf, size, dsize, map, cap, count, fw);
 	uefi_call_wrapper(bs->FreePool, 1, buf);
@@ -466,6 +489,10 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	if (attempt > 1)
 		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
 				     "succeeded on attempt %u\r\n", attempt);
+	efi_rec.map = (uint64_t)(uintptr_t)buf;
+	efi_rec.map_size = size;
+	efi_rec.desc_size = dsize;
+	efi_rec.desc_version = dver;
 	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
@@ -492,6 +519,7 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	int bss_dirty = bss_check();
 	image = img;
 	st = systab;
+	efi_rec.system_table = (uint64_t)(uintptr_t)systab;
 	bs = systab->BootServices;
 	serial_init();
 	if (bss_dirty)

@@ -283,6 +283,9 @@ struct load_input {
 	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
+	/* FIRMWARE request (req_firmware.c): plat_smbios, plat_efi */
+	uint64_t smbios32, smbios64;
+	const struct plat_efi *efi;
 };
 
 struct load_result {
