@@ -149,7 +149,6 @@ static void find_screens(void)
 static void begin_exit(void)
 {
 	conout_flush();
-	get_map = bs->GetMemoryMap;
 	exit_bs = bs->ExitBootServices;
 	exit_attempted = 1;
 	for (unsigned i = 0; i < n_screens; i++)
@@ -400,25 +399,40 @@ static int convert_map(const uint8_t *buf, UINTN size, UINTN dsize, struct mem_r
 	return EB_OK;
 }
 
+/* The firmware's descriptors, in .bss (no bytes in the file): no pool
+ * allocation to size, free or fit between GetMemoryMap and
+ * ExitBootServices, and the final map stays intact, at a fixed place, for
+ * the FIRMWARE request's copy.  Room for the core's 1024 regions and more
+ * at the spec's 48-byte descriptors; a larger map is named, not cut. */
+static uint8_t map_buf[64 << 10] __attribute__((aligned(8)));
+static UINTN map_key;
+
+/* GetMemoryMap into map_buf through get_map (kept from efi_main on: the
+ * one call still allowed after a failed exit); records the size for
+ * plat_efi and the key for ExitBootServices. */
+static EFI_STATUS read_map(void)
+{
+	UINTN size = sizeof map_buf, dsize = 0;
+	UINT32 dver = 0;
+	EFI_STATUS s = uefi_call_wrapper(get_map, 5, &size, (EFI_MEMORY_DESCRIPTOR *)map_buf,
+					 &map_key, &dsize, &dver);
+	efi_rec.map_size = size;
+	efi_rec.desc_size = dsize;
+	efi_rec.desc_version = dver;
+	if (s == EFI_BUFFER_TOO_SMALL)
+		eb_error("uefi: the memory map needs %lu bytes, more than the %lu elfboot keeps",
+			 (uint64_t)size, (uint64_t)sizeof map_buf);
+	else if (EFI_ERROR(s))
+		eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s));
+	return s;
+}
+
 int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
 		    enum firmware_kind *fw)
 {
-	UINTN size = 0, key, dsize = 0;
-	UINT32 dver;
-	uint8_t *buf = NULL;
-	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
-	size += 16 * (dsize ? dsize : 48);
-	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, size, (void **)&buf);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (status %s)", efi_status(s));
-	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-			      &dsize, &dver);
-	efi_rec.map_size = size;
-	efi_rec.desc_size = dsize;
-	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s))
-			     : convert_map(buf, size, dsize, map, cap, count, fw);
-	uefi_call_wrapper(bs->FreePool, 1, buf);
-	return r;
+	if (EFI_ERROR(read_map()))
+		return EB_ERR;
+	return convert_map(map_buf, efi_rec.map_size, efi_rec.desc_size, map, cap, count, fw);
 }
 
 int plat_reserve(uint64_t bytes, uint64_t *addr)
@@ -438,48 +452,25 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
-	UINTN size = 0, key = 0, dsize = 0, cap_bytes;
-	UINT32 dver;
-	uint8_t *buf = NULL;
-	/* Size the buffer with room for the descriptors its own allocation and
-	 * later events add: after the first ExitBootServices call nothing can
-	 * be allocated any more, so every retry must fit in it. */
-	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
-	cap_bytes = size + 64 * (dsize ? dsize : 48);
-	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (%lu bytes, status %s)",
-				(uint64_t)cap_bytes, efi_status(s));
-	size = cap_bytes;
-	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-			      &dsize, &dver);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: GetMemoryMap failed (status %s, needs %lu of %lu bytes)",
-				efi_status(s), (uint64_t)size, (uint64_t)cap_bytes);
+	if (EFI_ERROR(read_map()))
+		return EB_ERR;
 	begin_exit();
 	/* The key goes stale if anything changed the map since GetMemoryMap
 	 * (timer events can): the spec's answer is GetMemoryMap into the same
 	 * buffer and ExitBootServices again, with nothing in between. */
 	unsigned attempt = 0;
+	EFI_STATUS s;
 	for (;;) {
 		attempt++;
-		UINTN k = key;
+		UINTN k = map_key;
 		if (eb_test_fault == EB_TEST_FAULT_EXIT_FAIL ||
 		    (eb_test_fault == EB_TEST_FAULT_EXIT_RETRY && attempt == 1))
-			k = ~key; /* a key the firmware never handed out */
+			k = ~map_key; /* a key the firmware never handed out */
 		s = uefi_call_wrapper(exit_bs, 2, image, k);
 		if (s != EFI_INVALID_PARAMETER || attempt == EXIT_TRIES)
 			break;
-		size = cap_bytes;
-		EFI_STATUS m = uefi_call_wrapper(get_map, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-						 &dsize, &dver);
-		if (m == EFI_BUFFER_TOO_SMALL)
-			return eb_error("uefi: the memory map outgrew its %lu-byte buffer (needs %lu) "
-					"after ExitBootServices attempt %u; nothing can be allocated "
-					"any more", (uint64_t)cap_bytes, (uint64_t)size, attempt);
-		if (EFI_ERROR(m))
-			return eb_error("uefi: GetMemoryMap failed after ExitBootServices attempt %u "
-					"(status %s)", attempt, efi_status(m));
+		if (EFI_ERROR(read_map())) /* named there; it is the same buffer */
+			return EB_ERR;
 	}
 	if (EFI_ERROR(s))
 		return eb_error("uefi: ExitBootServices failed %u time%s (status %s%s)", attempt,
@@ -489,11 +480,8 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	if (attempt > 1)
 		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
 				     "succeeded on attempt %u\r\n", attempt);
-	efi_rec.map = (uint64_t)(uintptr_t)buf;
-	efi_rec.map_size = size;
-	efi_rec.desc_size = dsize;
-	efi_rec.desc_version = dver;
-	return convert_map(buf, size, dsize, map, cap, count, fw);
+	efi_rec.map = (uint64_t)(uintptr_t)map_buf;
+	return convert_map(map_buf, efi_rec.map_size, efi_rec.desc_size, map, cap, count, fw);
 }
 
 /* .bss has no bytes in the file (uefi/efi.lds): the PE loader zero-fills
@@ -521,6 +509,7 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	st = systab;
 	efi_rec.system_table = (uint64_t)(uintptr_t)systab;
 	bs = systab->BootServices;
+	get_map = bs->GetMemoryMap;
 	serial_init();
 	if (bss_dirty)
 		eb_log(EB_LOG_WARN, "elfboot: warning: the firmware did not zero the loader's .bss\r\n");
