@@ -142,13 +142,13 @@ void loader_main(void)
 		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
 			  in.ramdisk.addr);
 	in.rsdp = plat_rsdp();
-	plat_smbios(&in.smbios32, &in.smbios64); /* FIRMWARE request */
-	in.efi = plat_efi();
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
 	in.alloc_max = plat_alloc_limit();
 	in.map = fw_map;
 	in.map_cap = MAP_CAP;
+	plat_smbios(&in.smbios32, &in.smbios64); /* FIRMWARE request */
+	in.efi = plat_efi();
 
 	/* Everything that can fail happens while the firmware still runs, so
 	 * an error reaches the screen: the kernel's world is built in a pool
