@@ -149,8 +149,10 @@ void loader_main(void)
 	in.alloc_max = plat_alloc_limit();
 	in.map = fw_map;
 	in.map_cap = MAP_CAP;
-	plat_smbios(&in.smbios32, &in.smbios64); /* FIRMWARE request */
-	in.efi = plat_efi();
+	if (req_wanted(&img, ELFBOOT_REQ_FIRMWARE)) { /* its scan only when asked */
+		plat_smbios(&in.smbios32, &in.smbios64);
+		in.efi = plat_efi();
+	}
 
 	/* Everything that can fail happens while the firmware still runs, so
 	 * an error reaches the screen: the kernel's world is built in a pool

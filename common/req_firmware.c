@@ -4,40 +4,27 @@
  * its SMBIOS entry points (checked here, whoever found them), and on UEFI
  * the system table and a copy of the final memory map (docs/PROTOCOL.md).
  */
+#include "acpi.h"
 #include "core.h"
+#include "requests.h"
 #include "smbios.h"
-
-static uint8_t sum(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	while (n--)
-		s = (uint8_t)(s + *p++);
-	return s;
-}
 
 int smbios_entry(const void *ep, const char **why)
 {
 	const uint8_t *p = ep;
-	uint32_t len;
-	int kind;
-	if (!memcmp(p, "_SM3_", 5)) {
-		len = p[6];
-		kind = 3;
-		*why = len < 0x18 || len > SMBIOS_EP_MAX_LEN ? "bad length" : 0;
-	} else if (!memcmp(p, "_SM_", 4)) {
-		/* 0x1e: the SMBIOS 2.1 spec's own misprint, still in firmware
-		 * (Linux accepts it too); the structure is 0x1f bytes either way. */
-		len = p[5];
-		kind = 2;
-		*why = len != 0x1e && len != 0x1f ? "bad length"
-		       : memcmp(p + 16, "_DMI_", 5) ? "bad _DMI_ anchor"
-		       : sum(p + 16, 15) ? "bad _DMI_ checksum" : 0;
-	} else {
+	int v3 = !memcmp(p, "_SM3_", 5);
+	if (!v3 && memcmp(p, "_SM_", 4))
 		return 0;
-	}
-	if (!*why && sum(p, len))
-		*why = "bad checksum";
-	return *why ? -1 : kind;
+	uint32_t len = p[5 + v3];
+	/* _SM_: 0x1f, or 0x1e, the SMBIOS 2.1 spec's own misprint, still in
+	 * firmware (Linux accepts it too).  Lengths first: nothing is summed
+	 * past the 32 bytes the check may read. */
+	*why = (v3 ? len < 0x18 || len > SMBIOS_EP_MAX_LEN : len - 0x1e > 1) ? "bad length"
+	       : fw_sum8(p, len) ? "bad checksum"
+	       : v3 ? 0
+	       : memcmp(p + 16, "_DMI_", 5) ? "bad _DMI_ anchor"
+	       : fw_sum8(p + 16, 15) ? "bad _DMI_ checksum" : 0;
+	return *why ? -1 : 2 + v3;
 }
 
 void smbios_find(uint64_t lo, uint64_t hi, uint64_t *ep32, uint64_t *ep64)
@@ -53,4 +40,54 @@ void smbios_find(uint64_t lo, uint64_t hi, uint64_t *ep32, uint64_t *ep64)
 		if (k > 0 && !*slot)
 			*slot = a;
 	}
+}
+
+/* The map copy's room: the map plat_memory_map read, plus what the loader's
+ * own pool and the exit add to it (a few descriptors; 4 KiB is ~85). */
+static uint64_t fw_map_room(const struct plat_efi *e)
+{
+	return e ? e->map_size + 4096 : 0;
+}
+
+uint64_t fw_size(const struct req_env *env, const struct elfboot_request *q)
+{
+	(void)q;
+	return sizeof(struct elfboot_firmware_response) + fw_map_room(env->in->efi);
+}
+
+int fw_prepare(struct req_env *env, const struct elfboot_request *q, uint64_t *va)
+{
+	const struct load_input *in = env->in;
+	struct elfboot_firmware_response *f = req_alloc(env, fw_size(env, q), va);
+	if (!f)
+		return EB_ERR;
+	f->kind = in->fw == FIRMWARE_UEFI ? ELFBOOT_FIRMWARE_UEFI : ELFBOOT_FIRMWARE_BIOS;
+	f->smbios_entry = in->smbios32;
+	f->smbios3_entry = in->smbios64;
+	if (in->efi) {
+		f->efi_system_table = in->efi->system_table;
+		f->efi_memory_map = *va + sizeof *f;
+		/* The room, until fw_finish replaces it with the size used. */
+		f->efi_memory_map_size = fw_map_room(in->efi);
+	}
+	return EB_OK;
+}
+
+/* The final map exists only now (the firmware is gone: an error reaches
+ * serial only): copied into the room fw_prepare left after the response. */
+int fw_finish(struct req_env *env, const struct elfboot_request *q)
+{
+	(void)q;
+	const struct plat_efi *e = env->in->efi;
+	struct elfboot_firmware_response *f = env->response;
+	if (!e)
+		return EB_OK;
+	if (!e->map || e->map_size > f->efi_memory_map_size)
+		return eb_error("FIRMWARE: final EFI map of %lu bytes, room for %lu", e->map_size,
+				f->efi_memory_map_size);
+	memcpy(f + 1, (const void *)(uintptr_t)e->map, e->map_size);
+	f->efi_memory_map_size = e->map_size;
+	f->efi_descriptor_size = e->desc_size;
+	f->efi_descriptor_version = e->desc_version;
+	return EB_OK;
 }

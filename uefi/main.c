@@ -419,11 +419,9 @@ static EFI_STATUS read_map(void)
 	efi_rec.map_size = size;
 	efi_rec.desc_size = dsize;
 	efi_rec.desc_version = dver;
-	if (s == EFI_BUFFER_TOO_SMALL)
-		eb_error("uefi: the memory map needs %lu bytes, more than the %lu elfboot keeps",
+	if (EFI_ERROR(s)) /* BUFFER_TOO_SMALL: size says what it needed */
+		eb_error("uefi: GetMemoryMap failed (status %s; %lu of %lu bytes)", efi_status(s),
 			 (uint64_t)size, (uint64_t)sizeof map_buf);
-	else if (EFI_ERROR(s))
-		eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s));
 	return s;
 }
 

@@ -86,6 +86,7 @@ static void damaged(void)
 	free(p);
 	p = make32(0x1f);
 	p[17] = 'd';
+	fix_sum(p, 4, 0, 0x1f);
 	expect(p, "bad _DMI_ anchor");
 	free(p);
 	p = make64(0x18);
