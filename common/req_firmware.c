@@ -9,7 +9,7 @@
 #include "requests.h"
 #include "smbios.h"
 
-int smbios_entry(const void *ep, const char **why)
+int smbios_entry(const void *ep)
 {
 	const uint8_t *p = ep;
 	int v3 = !memcmp(p, "_SM3_", 5);
@@ -19,40 +19,30 @@ int smbios_entry(const void *ep, const char **why)
 	/* _SM_: 0x1f, or 0x1e, the SMBIOS 2.1 spec's own misprint, still in
 	 * firmware (Linux accepts it too).  Lengths first: nothing is summed
 	 * past the 32 bytes the check may read. */
-	*why = (v3 ? len < 0x18 || len > SMBIOS_EP_MAX_LEN : len - 0x1e > 1) ? "bad length"
-	       : fw_sum8(p, len) ? "bad checksum"
-	       : v3 ? 0
-	       : memcmp(p + 16, "_DMI_", 5) ? "bad _DMI_ anchor"
-	       : fw_sum8(p + 16, 15) ? "bad _DMI_ checksum" : 0;
-	return *why ? -1 : 2 + v3;
+	int ok = (v3 ? len >= 0x18 && len <= SMBIOS_EP_MAX_LEN : len - 0x1e <= 1) &&
+		 !fw_sum8(p, len) && (v3 || (!memcmp(p + 16, "_DMI_", 5) && !fw_sum8(p + 16, 15)));
+	return ok ? 2 + v3 : -1;
 }
 
 void smbios_find(uint64_t lo, uint64_t hi, uint64_t *ep32, uint64_t *ep64)
 {
 	/* lo 0: the firmware offered no table (address 0 is never one). */
 	for (uint64_t a = lo; a && a < hi; a += 16) {
-		const char *why;
-		int k = smbios_entry((const void *)(uintptr_t)a, &why);
+		int k = smbios_entry((const void *)(uintptr_t)a);
 		if (k < 0)
-			eb_log(EB_LOG_WARN, "elfboot: warning: SMBIOS entry point at 0x%lx: %s; "
-			       "ignoring it\r\n", a, why);
+			eb_log(EB_LOG_WARN, "elfboot: warning: SMBIOS entry point at 0x%lx: bad length "
+			       "or checksum; ignoring it\r\n", a);
 		uint64_t *slot = k == 2 ? ep32 : ep64;
 		if (k > 0 && !*slot)
 			*slot = a;
 	}
 }
 
-/* The map copy's room: the map plat_memory_map read, plus what the loader's
- * own pool and the exit add to it (a few descriptors; 4 KiB is ~85). */
-static uint64_t fw_map_room(const struct plat_efi *e)
-{
-	return e ? e->map_size + 4096 : 0;
-}
-
 uint64_t fw_size(const struct req_env *env, const struct elfboot_request *q)
 {
 	(void)q;
-	return sizeof(struct elfboot_firmware_response) + fw_map_room(env->in->efi);
+	const struct plat_efi *e = env->in->efi;
+	return sizeof(struct elfboot_firmware_response) + (e ? e->map_cap : 0);
 }
 
 int fw_prepare(struct req_env *env, const struct elfboot_request *q, uint64_t *va)
@@ -67,27 +57,22 @@ int fw_prepare(struct req_env *env, const struct elfboot_request *q, uint64_t *v
 	if (in->efi) {
 		f->efi_system_table = in->efi->system_table;
 		f->efi_memory_map = *va + sizeof *f;
-		/* The room, until fw_finish replaces it with the size used. */
-		f->efi_memory_map_size = fw_map_room(in->efi);
 	}
 	return EB_OK;
 }
 
-/* The final map exists only now (the firmware is gone: an error reaches
- * serial only): copied into the room fw_prepare left after the response. */
+/* The final map exists only now: copied into the room fw_prepare left,
+ * the size of the front end's whole buffer, so no final map outgrows it. */
 int fw_finish(struct req_env *env, const struct elfboot_request *q)
 {
 	(void)q;
 	const struct plat_efi *e = env->in->efi;
 	struct elfboot_firmware_response *f = env->response;
-	if (!e)
-		return EB_OK;
-	if (!e->map || e->map_size > f->efi_memory_map_size)
-		return eb_error("FIRMWARE: final EFI map of %lu bytes, room for %lu", e->map_size,
-				f->efi_memory_map_size);
-	memcpy(f + 1, (const void *)(uintptr_t)e->map, e->map_size);
-	f->efi_memory_map_size = e->map_size;
-	f->efi_descriptor_size = e->desc_size;
-	f->efi_descriptor_version = e->desc_version;
+	if (e) {
+		memcpy(f + 1, (const void *)(uintptr_t)e->map, e->map_size);
+		f->efi_memory_map_size = e->map_size;
+		f->efi_descriptor_size = e->desc_size;
+		f->efi_descriptor_version = e->desc_version;
+	}
 	return EB_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "acpi.h"
 #include "core.h"
+#include "requests.h"
 #include "cpu.h"
 #include "smbios.h"
 #include "source.h"
@@ -41,11 +42,11 @@ static EFI_EXIT_BOOT_SERVICES exit_bs;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
-static EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
-static EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
+static EFI_GUID smbios_guids[2] = { SMBIOS_TABLE_GUID, SMBIOS3_TABLE_GUID };
 /* The FIRMWARE request's facts (plat_efi): kept here, not read from st,
  * which is poisoned once the firmware is left. */
-static struct plat_efi efi_rec;
+#define MAP_BUF_SIZE (64u << 10)
+static struct plat_efi efi_rec = { .map_cap = MAP_BUF_SIZE };
 
 /* The two boot.json switches are independent: serial text goes straight to
  * COM1, screen text to the firmware's text consoles that are not on a UART.
@@ -337,13 +338,27 @@ uint64_t plat_rsdp(void)
 	return 0;
 }
 
+/* TIMESTAMPS: the firmware's clock.  A TimeZone other than "unspecified"
+ * is applied as UEFI 2.7+ defines it (Localtime = UTC + TimeZone). */
+int64_t plat_wall_clock(void)
+{
+	EFI_TIME t;
+	if (EFI_ERROR(uefi_call_wrapper(st->RuntimeServices->GetTime, 2, &t, 0)))
+		return -1;
+	int64_t s = eb_unix_time(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
+	if (s >= 0 && t.TimeZone != EFI_UNSPECIFIED_TIMEZONE)
+		s -= (int64_t)t.TimeZone * 60;
+	return s;
+}
+
 /* ---- FIRMWARE request: SMBIOS from the configuration table (each entry
  * checked by the core), the system table, the raw memory map. ---- */
 void plat_smbios(uint64_t *ep32, uint64_t *ep64)
 {
-	uint64_t a = config_table(&smbios_guid), b = config_table(&smbios3_guid);
-	smbios_find(a, a + 1, ep32, ep64);
-	smbios_find(b, b + 1, ep32, ep64);
+	for (int i = 0; i < 2; i++) {
+		uint64_t a = config_table(&smbios_guids[i]);
+		smbios_find(a, a + 1, ep32, ep64);
+	}
 }
 
 const struct plat_efi *plat_efi(void)
@@ -404,7 +419,7 @@ static int convert_map(const uint8_t *buf, UINTN size, UINTN dsize, struct mem_r
  * ExitBootServices, and the final map stays intact, at a fixed place, for
  * the FIRMWARE request's copy.  Room for the core's 1024 regions and more
  * at the spec's 48-byte descriptors; a larger map is named, not cut. */
-static uint8_t map_buf[64 << 10] __attribute__((aligned(8)));
+static uint8_t map_buf[MAP_BUF_SIZE] __attribute__((aligned(8)));
 static UINTN map_key;
 
 /* GetMemoryMap into map_buf through get_map (kept from efi_main on: the
@@ -412,16 +427,13 @@ static UINTN map_key;
  * plat_efi and the key for ExitBootServices. */
 static EFI_STATUS read_map(void)
 {
-	UINTN size = sizeof map_buf, dsize = 0;
-	UINT32 dver = 0;
-	EFI_STATUS s = uefi_call_wrapper(get_map, 5, &size, (EFI_MEMORY_DESCRIPTOR *)map_buf,
-					 &map_key, &dsize, &dver);
-	efi_rec.map_size = size;
-	efi_rec.desc_size = dsize;
-	efi_rec.desc_version = dver;
-	if (EFI_ERROR(s)) /* BUFFER_TOO_SMALL: size says what it needed */
-		eb_error("uefi: GetMemoryMap failed (status %s; %lu of %lu bytes)", efi_status(s),
-			 (uint64_t)size, (uint64_t)sizeof map_buf);
+	/* Straight into efi_rec: UINTN is its uint64_t. */
+	efi_rec.map_size = sizeof map_buf;
+	EFI_STATUS s = uefi_call_wrapper(get_map, 5, &efi_rec.map_size,
+					 (EFI_MEMORY_DESCRIPTOR *)map_buf, &map_key,
+					 &efi_rec.desc_size, &efi_rec.desc_version);
+	if (EFI_ERROR(s)) /* EFI_BUFFER_TOO_SMALL: more than map_buf holds */
+		eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s));
 	return s;
 }
 

@@ -105,18 +105,24 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 /* Stops the machine; never returns. */
 __attribute__((noreturn)) void plat_halt(void);
 
+/* ---- TIMESTAMPS request (common/req_timestamps.c) ---- */
+/* The wall clock now as UNIX seconds (UTC as far as the firmware knows),
+ * -1 if it cannot be read.  Called only while the firmware still runs
+ * (UEFI GetTime; BIOS: the CMOS RTC), only for kernels that ask. */
+int64_t plat_wall_clock(void);
+
 /* ---- FIRMWARE request (common/req_firmware.c) ---- */
 /* The SMBIOS entry points, physical, each checked by smbios_find/
  * smbios_entry (smbios.h); 0 = none of that kind. */
 void plat_smbios(uint64_t *ep32, uint64_t *ep64);
 
 /* UEFI only: the system table and the firmware's own memory descriptors.
- * Before plat_exit_firmware, map is 0 and map_size the size of the map
- * plat_memory_map last read; after it, map is the final map, intact until
- * the jump. */
+ * map_cap: the most map_size can ever be (the front end's buffer).  After
+ * plat_exit_firmware, map holds the final map (map_size bytes), intact
+ * until the jump. */
 struct plat_efi {
 	uint64_t system_table; /* physical */
-	uint64_t map, map_size, desc_size;
+	uint64_t map, map_size, map_cap, desc_size;
 	uint32_t desc_version;
 };
 /* The front end's record (updated as above), or 0 on BIOS. */

@@ -48,25 +48,22 @@ static uint8_t *make64(uint8_t len)
 	return p;
 }
 
-static void expect(const uint8_t *p, const char *want)
+/* An anchor that fails a check: refused, not mistaken for no anchor. */
+static void expect_bad(const uint8_t *p)
 {
-	const char *why = "unset";
-	T_EQ(smbios_entry(p, &why), -1);
-	T_CHECK(why && strcmp(why, want) == 0);
+	T_EQ(smbios_entry(p), -1);
 }
 
 static void good(void)
 {
-	const char *why = "unset";
 	uint8_t *a = make32(0x1f), *b = make32(0x1e), *c = make64(0x18), *d = make64(0x20);
-	T_EQ(smbios_entry(a, &why), 2);
-	T_CHECK(why == NULL);
-	T_EQ(smbios_entry(b, &why), 2); /* the SMBIOS 2.1 misprint */
-	T_EQ(smbios_entry(c, &why), 3);
-	T_EQ(smbios_entry(d, &why), 3);
+	T_EQ(smbios_entry(a), 2);
+	T_EQ(smbios_entry(b), 2); /* the SMBIOS 2.1 misprint */
+	T_EQ(smbios_entry(c), 3);
+	T_EQ(smbios_entry(d), 3);
 	memset(a, 0, SMBIOS_EP_MAX_LEN);
 	memcpy(a, "_SM", 3);            /* no anchor at all: not an error */
-	T_EQ(smbios_entry(a, &why), 0);
+	T_EQ(smbios_entry(a), 0);
 	free(a);
 	free(b);
 	free(c);
@@ -77,21 +74,22 @@ static void damaged(void)
 {
 	uint8_t *p = make32(0x1f);
 	p[8] ^= 1;                      /* inside the entry point, outside _DMI_ */
-	expect(p, "bad checksum");
+	expect_bad(p);
 	free(p);
 	p = make32(0x1f);
 	p[0x1c] ^= 1;                   /* the table address, inside _DMI_ */
 	fix_sum(p, 4, 0, 0x1f);         /* the outer sum made good again ... */
-	expect(p, "bad _DMI_ checksum"); /* ... the _DMI_ one still catches it */
+	expect_bad(p);                  /* ... the _DMI_ one still catches it */
 	free(p);
 	p = make32(0x1f);
-	p[17] = 'd';
+	p[17] = 'd';                    /* both sums made good: only the */
+	fix_sum(p, 0x15, 16, 15);       /* "_DMI_" anchor check sees it  */
 	fix_sum(p, 4, 0, 0x1f);
-	expect(p, "bad _DMI_ anchor");
+	expect_bad(p);
 	free(p);
 	p = make64(0x18);
 	p[16] ^= 0x80;
-	expect(p, "bad checksum");
+	expect_bad(p);
 	free(p);
 }
 
@@ -103,14 +101,14 @@ static void hostile_length(void)
 	for (unsigned i = 0; i < sizeof bad32; i++) {
 		uint8_t *p = make32(0x1f);
 		p[5] = bad32[i];
-		expect(p, "bad length");
+		expect_bad(p);
 		free(p);
 	}
 	const uint8_t bad64[] = { 0, 0x17, 0x21, 0xff };
 	for (unsigned i = 0; i < sizeof bad64; i++) {
 		uint8_t *p = make64(0x18);
 		p[6] = bad64[i];
-		expect(p, "bad length");
+		expect_bad(p);
 		free(p);
 	}
 }
