@@ -21,6 +21,8 @@ COMMON_SRC := common/config.c common/elf.c common/memmap.c common/alloc.c \
 COMMON_SRC += common/iso9660.c
 # Optional requests (.elfboot-requests): the dispatch, then one file per request.
 COMMON_SRC += common/requests.c common/req_timestamps.c
+# The FIRMWARE request and its SMBIOS entry-point check (issue 10).
+COMMON_SRC += common/req_firmware.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -133,7 +135,7 @@ $(B)/uefi/pxe.bin: stage1/pxe.asm stage1/bootfail.inc $(B)/bios/layout.inc
 S2_CFLAGS := -std=c11 -g -ffreestanding -fno-stack-protector -fno-stack-check -fno-pic \
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns $(SIZE_CFLAGS) -fno-inline-small-functions $(WARN) \
-             -Icommon/include -Istage2
+             -flto -Icommon/include -Istage2
 BIOS_CORE := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW)) $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,stage2/main.c stage2/fat.c stage2/source_disk.c \
            stage2/source_cd.c stage2/source_pxe.c) $(B)/bios/stage2/entry.o
@@ -154,9 +156,16 @@ $(B)/bios/libcore.a: $(BIOS_CORE)
 	rm -f $@
 	ar rcs $@ $^
 
+# Linked through the compiler with -flto, like BOOTX64.EFI: the core and the
+# front end optimised as one program take ~960 bytes off the packed stage2
+# (issue 10's requests).  The link's code generation gets the compile flags
+# but not the warnings (as the EFI link): gcc's whole-program view raises
+# maybe-uninitialized false positives the per-file builds already judged.
+S2_LTO_FLAGS := $(filter-out $(WARN) -MMD -MP -g,$(S2_CFLAGS))
 $(B)/bios/stage2.elf: $(S2_OBJS) $(B)/bios/libcore.a stage2/stage2.ld
-	ld -nostdlib -static -no-pie -z max-page-size=0x1000 --no-warn-rwx-segments --gc-sections \
-	  -T stage2/stage2.ld $(S2_OBJS) $(B)/bios/libcore.a -o $@
+	$(CC) $(S2_LTO_FLAGS) -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+	  -Wl,--no-warn-rwx-segments -Wl,--gc-sections -Wl,--build-id=none -Wl,-T,stage2/stage2.ld \
+	  $(S2_OBJS) $(B)/bios/libcore.a -o $@
 
 # Packed after .entry (mk/s2pack.py; stage2/entry.asm unpacks it at boot).
 $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/size-check.sh

@@ -7,11 +7,12 @@
 #include "acpi.h"
 #include "core.h"
 
-static uint8_t sum(const uint8_t *p, uint32_t n)
+uint8_t fw_sum8(const void *p, uint32_t n)
 {
+	const uint8_t *b = p;
 	uint8_t s = 0;
-	for (uint32_t i = 0; i < n; i++)
-		s = (uint8_t)(s + p[i]);
+	while (n--)
+		s = (uint8_t)(s + *b++);
 	return s;
 }
 
@@ -20,7 +21,7 @@ const char *acpi_rsdp_problem(const void *rsdp)
 	const uint8_t *p = rsdp;
 	if (memcmp(p, "RSD PTR ", 8) != 0)
 		return "bad signature";
-	if (sum(p, ACPI_RSDP_V1_LEN))
+	if (fw_sum8(p, ACPI_RSDP_V1_LEN))
 		return "bad checksum";
 	if (p[15] < 2) /* revision 0: ACPI 1.0, 20 bytes and no more fields */
 		return NULL;
@@ -28,7 +29,7 @@ const char *acpi_rsdp_problem(const void *rsdp)
 	memcpy(&len, p + 20, 4);
 	if (len < ACPI_RSDP_V2_LEN || len > ACPI_RSDP_MAX_LEN)
 		return "bad length";
-	if (sum(p, len))
+	if (fw_sum8(p, len))
 		return "bad extended checksum";
 	return NULL;
 }

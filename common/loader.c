@@ -169,6 +169,10 @@ void loader_main(void)
 	in.alloc_max = plat_alloc_limit();
 	in.map = fw_map;
 	in.map_cap = MAP_CAP;
+	/* FIRMWARE: for every kernel (a req_wanted test costs more bytes than
+	 * the scan costs time: ~4096 16-byte steps on BIOS, two on UEFI). */
+	plat_smbios(&in.smbios32, &in.smbios64);
+	in.efi = plat_efi();
 
 	/* Everything that can fail happens while the firmware still runs, so
 	 * an error reaches the screen: the kernel's world is built in a pool

@@ -13,6 +13,7 @@
 #include "core.h"
 #include "requests.h"
 #include "cpu.h"
+#include "smbios.h"
 #include "source.h"
 #include "stage2.h"
 #include "video.h"
@@ -511,6 +512,18 @@ int64_t plat_wall_clock(void)
 	if (!(mode & 2) && pm)
 		v[3] += 12;
 	return eb_unix_time(2000u + v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/* ---- FIRMWARE request: the SMBIOS spec's one place to scan (the core
+ * checks each anchor); no EFI on this path. ---- */
+void plat_smbios(uint64_t *ep32, uint64_t *ep64)
+{
+	smbios_find(0xf0000, 0x100000, ep32, ep64);
+}
+
+const struct plat_efi *plat_efi(void)
+{
+	return 0;
 }
 
 int plat_reserve(uint64_t bytes, uint64_t *addr)

@@ -17,6 +17,7 @@
 #include "core.h"
 #include "requests.h"
 #include "cpu.h"
+#include "smbios.h"
 #include "source.h"
 #include "uefi.h"
 #include "video.h"
@@ -41,6 +42,11 @@ static EFI_EXIT_BOOT_SERVICES exit_bs;
 static EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
 static EFI_GUID acpi10_guid = ACPI_TABLE_GUID;
+static EFI_GUID smbios_guids[2] = { SMBIOS_TABLE_GUID, SMBIOS3_TABLE_GUID };
+/* The FIRMWARE request's facts (plat_efi): kept here, not read from st,
+ * which is poisoned once the firmware is left. */
+#define MAP_BUF_SIZE (64u << 10)
+static struct plat_efi efi_rec = { .map_cap = MAP_BUF_SIZE };
 
 /* The two boot.json switches are independent: serial text goes straight to
  * COM1, screen text to the firmware's text consoles that are not on a UART.
@@ -144,7 +150,6 @@ static void find_screens(void)
 static void begin_exit(void)
 {
 	conout_flush();
-	get_map = bs->GetMemoryMap;
 	exit_bs = bs->ExitBootServices;
 	exit_attempted = 1;
 	for (unsigned i = 0; i < n_screens; i++)
@@ -308,18 +313,19 @@ static int guid_eq(const EFI_GUID *a, const EFI_GUID *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* The first configuration-table entry with GUID g, 0 if none. */
+static uint64_t config_table(const EFI_GUID *g)
+{
+	for (UINTN i = 0; i < st->NumberOfTableEntries; i++)
+		if (guid_eq(&st->ConfigurationTable[i].VendorGuid, g))
+			return (uint64_t)(uintptr_t)st->ConfigurationTable[i].VendorTable;
+	return 0;
+}
+
 uint64_t plat_rsdp(void)
 {
-	uint64_t v1 = 0, v2 = 0;
-	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
-		if (guid_eq(&t->VendorGuid, &acpi20_guid))
-			v2 = (uint64_t)(uintptr_t)t->VendorTable;
-		else if (guid_eq(&t->VendorGuid, &acpi10_guid))
-			v1 = (uint64_t)(uintptr_t)t->VendorTable;
-	}
 	/* The ACPI 2.0 entry first; a damaged one falls back to 1.0. */
-	uint64_t cand[2] = { v2, v1 };
+	uint64_t cand[2] = { config_table(&acpi20_guid), config_table(&acpi10_guid) };
 	for (int i = 0; i < 2; i++) {
 		if (!cand[i])
 			continue;
@@ -343,6 +349,21 @@ int64_t plat_wall_clock(void)
 	if (s >= 0 && t.TimeZone != EFI_UNSPECIFIED_TIMEZONE)
 		s -= (int64_t)t.TimeZone * 60;
 	return s;
+}
+
+/* ---- FIRMWARE request: SMBIOS from the configuration table (each entry
+ * checked by the core), the system table, the raw memory map. ---- */
+void plat_smbios(uint64_t *ep32, uint64_t *ep64)
+{
+	for (int i = 0; i < 2; i++) {
+		uint64_t a = config_table(&smbios_guids[i]);
+		smbios_find(a, a + 1, ep32, ep64);
+	}
+}
+
+const struct plat_efi *plat_efi(void)
+{
+	return &efi_rec;
 }
 
 uint64_t plat_alloc_limit(void)
@@ -393,23 +414,35 @@ static int convert_map(const uint8_t *buf, UINTN size, UINTN dsize, struct mem_r
 	return EB_OK;
 }
 
+/* The firmware's descriptors, in .bss (no bytes in the file): no pool
+ * allocation to size, free or fit between GetMemoryMap and
+ * ExitBootServices, and the final map stays intact, at a fixed place, for
+ * the FIRMWARE request's copy.  Room for the core's 1024 regions and more
+ * at the spec's 48-byte descriptors; a larger map is named, not cut. */
+static uint8_t map_buf[MAP_BUF_SIZE] __attribute__((aligned(8)));
+static UINTN map_key;
+
+/* GetMemoryMap into map_buf through get_map (kept from efi_main on: the
+ * one call still allowed after a failed exit); records the size for
+ * plat_efi and the key for ExitBootServices. */
+static EFI_STATUS read_map(void)
+{
+	/* Straight into efi_rec: UINTN is its uint64_t. */
+	efi_rec.map_size = sizeof map_buf;
+	EFI_STATUS s = uefi_call_wrapper(get_map, 5, &efi_rec.map_size,
+					 (EFI_MEMORY_DESCRIPTOR *)map_buf, &map_key,
+					 &efi_rec.desc_size, &efi_rec.desc_version);
+	if (EFI_ERROR(s)) /* EFI_BUFFER_TOO_SMALL: more than map_buf holds */
+		eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s));
+	return s;
+}
+
 int plat_memory_map(struct mem_region *map, uint32_t cap, uint32_t *count,
 		    enum firmware_kind *fw)
 {
-	UINTN size = 0, key, dsize = 0;
-	UINT32 dver;
-	uint8_t *buf = NULL;
-	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
-	size += 16 * (dsize ? dsize : 48);
-	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, size, (void **)&buf);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (status %s)", efi_status(s));
-	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-			      &dsize, &dver);
-	int r = EFI_ERROR(s) ? eb_error("uefi: GetMemoryMap failed (status %s)", efi_status(s))
-			     : convert_map(buf, size, dsize, map, cap, count, fw);
-	uefi_call_wrapper(bs->FreePool, 1, buf);
-	return r;
+	if (EFI_ERROR(read_map()))
+		return EB_ERR;
+	return convert_map(map_buf, efi_rec.map_size, efi_rec.desc_size, map, cap, count, fw);
 }
 
 int plat_reserve(uint64_t bytes, uint64_t *addr)
@@ -429,48 +462,25 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
-	UINTN size = 0, key = 0, dsize = 0, cap_bytes;
-	UINT32 dver;
-	uint8_t *buf = NULL;
-	/* Size the buffer with room for the descriptors its own allocation and
-	 * later events add: after the first ExitBootServices call nothing can
-	 * be allocated any more, so every retry must fit in it. */
-	EFI_STATUS s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, NULL, &key, &dsize, &dver);
-	cap_bytes = size + 64 * (dsize ? dsize : 48);
-	s = uefi_call_wrapper(bs->AllocatePool, 3, EfiLoaderData, cap_bytes, (void **)&buf);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: no memory for the memory map (%lu bytes, status %s)",
-				(uint64_t)cap_bytes, efi_status(s));
-	size = cap_bytes;
-	s = uefi_call_wrapper(bs->GetMemoryMap, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-			      &dsize, &dver);
-	if (EFI_ERROR(s))
-		return eb_error("uefi: GetMemoryMap failed (status %s, needs %lu of %lu bytes)",
-				efi_status(s), (uint64_t)size, (uint64_t)cap_bytes);
+	if (EFI_ERROR(read_map()))
+		return EB_ERR;
 	begin_exit();
 	/* The key goes stale if anything changed the map since GetMemoryMap
 	 * (timer events can): the spec's answer is GetMemoryMap into the same
 	 * buffer and ExitBootServices again, with nothing in between. */
 	unsigned attempt = 0;
+	EFI_STATUS s;
 	for (;;) {
 		attempt++;
-		UINTN k = key;
+		UINTN k = map_key;
 		if (eb_test_fault == EB_TEST_FAULT_EXIT_FAIL ||
 		    (eb_test_fault == EB_TEST_FAULT_EXIT_RETRY && attempt == 1))
-			k = ~key; /* a key the firmware never handed out */
+			k = ~map_key; /* a key the firmware never handed out */
 		s = uefi_call_wrapper(exit_bs, 2, image, k);
 		if (s != EFI_INVALID_PARAMETER || attempt == EXIT_TRIES)
 			break;
-		size = cap_bytes;
-		EFI_STATUS m = uefi_call_wrapper(get_map, 5, &size, (EFI_MEMORY_DESCRIPTOR *)buf, &key,
-						 &dsize, &dver);
-		if (m == EFI_BUFFER_TOO_SMALL)
-			return eb_error("uefi: the memory map outgrew its %lu-byte buffer (needs %lu) "
-					"after ExitBootServices attempt %u; nothing can be allocated "
-					"any more", (uint64_t)cap_bytes, (uint64_t)size, attempt);
-		if (EFI_ERROR(m))
-			return eb_error("uefi: GetMemoryMap failed after ExitBootServices attempt %u "
-					"(status %s)", attempt, efi_status(m));
+		if (EFI_ERROR(read_map())) /* named there; it is the same buffer */
+			return EB_ERR;
 	}
 	if (EFI_ERROR(s))
 		return eb_error("uefi: ExitBootServices failed %u time%s (status %s%s)", attempt,
@@ -480,7 +490,8 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	if (attempt > 1)
 		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
 				     "succeeded on attempt %u\r\n", attempt);
-	return convert_map(buf, size, dsize, map, cap, count, fw);
+	efi_rec.map = (uint64_t)(uintptr_t)map_buf;
+	return convert_map(map_buf, efi_rec.map_size, efi_rec.desc_size, map, cap, count, fw);
 }
 
 /* .bss has no bytes in the file (uefi/efi.lds): the PE loader zero-fills
@@ -506,7 +517,9 @@ EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 	int bss_dirty = bss_check();
 	image = img;
 	st = systab;
+	efi_rec.system_table = (uint64_t)(uintptr_t)systab;
 	bs = systab->BootServices;
+	get_map = bs->GetMemoryMap;
 	serial_init();
 	if (bss_dirty)
 		eb_log(EB_LOG_WARN, "elfboot: warning: the firmware did not zero the loader's .bss\r\n");

@@ -21,4 +21,8 @@
  * Reads at most 20 bytes, or `length` for revision >= 2. */
 const char *acpi_rsdp_problem(const void *p);
 
+/* The byte sum firmware tables are checked with (0 = valid): ACPI's and
+ * SMBIOS's (smbios.h). */
+uint8_t fw_sum8(const void *p, uint32_t n);
+
 #endif

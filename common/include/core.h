@@ -290,6 +290,9 @@ struct load_input {
 	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
 	uint64_t tsc_entry, tsc_hz;
 	int64_t unix_seconds;
+	/* FIRMWARE request (req_firmware.c): plat_smbios, plat_efi */
+	uint64_t smbios32, smbios64;
+	const struct plat_efi *efi;
 };
 
 struct load_result {

@@ -410,6 +410,29 @@ ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_timestamps_response, unix_
 
 /* Other requests' responses follow, one block each. */
 
+/* ---- FIRMWARE request (docs/PROTOCOL.md, "Request: FIRMWARE") ---- */
+#define ELFBOOT_FIRMWARE_BIOS 1u
+#define ELFBOOT_FIRMWARE_UEFI 2u
+struct elfboot_firmware_response {
+	uint64_t revision;               /* +0  0 */
+	uint32_t kind;                   /* +8  ELFBOOT_FIRMWARE_* */
+	uint32_t _pad;                   /* +12 */
+	uint64_t smbios_entry;           /* +16 physical "_SM_" entry point, 0 none */
+	uint64_t smbios3_entry;          /* +24 physical "_SM3_" entry point, 0 none */
+	uint64_t efi_system_table;       /* +32 physical, 0 on BIOS */
+	uint64_t efi_memory_map;         /* +40 virtual: copy of the final UEFI
+	                                    descriptors, 0 on BIOS */
+	uint64_t efi_memory_map_size;    /* +48 bytes */
+	uint64_t efi_descriptor_size;    /* +56 bytes per descriptor (stride) */
+	uint32_t efi_descriptor_version; /* +64 */
+	uint32_t _pad2;                  /* +68 */
+};                                       /* 72 */
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_firmware_response) == 72, "firmware response size");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, smbios_entry) == 16, "smbios_entry");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_system_table) == 32, "efi_system_table");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_memory_map) == 40, "efi_memory_map");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_descriptor_version) == 64, "efi_descriptor_version");
+
 #ifdef __cplusplus
 }
 #endif

@@ -111,4 +111,21 @@ __attribute__((noreturn)) void plat_halt(void);
  * (UEFI GetTime; BIOS: the CMOS RTC), only for kernels that ask. */
 int64_t plat_wall_clock(void);
 
+/* ---- FIRMWARE request (common/req_firmware.c) ---- */
+/* The SMBIOS entry points, physical, each checked by smbios_find/
+ * smbios_entry (smbios.h); 0 = none of that kind. */
+void plat_smbios(uint64_t *ep32, uint64_t *ep64);
+
+/* UEFI only: the system table and the firmware's own memory descriptors.
+ * map_cap: the most map_size can ever be (the front end's buffer).  After
+ * plat_exit_firmware, map holds the final map (map_size bytes), intact
+ * until the jump. */
+struct plat_efi {
+	uint64_t system_table; /* physical */
+	uint64_t map, map_size, map_cap, desc_size;
+	uint32_t desc_version;
+};
+/* The front end's record (updated as above), or 0 on BIOS. */
+const struct plat_efi *plat_efi(void);
+
 #endif

@@ -55,6 +55,10 @@ int ts_finish(struct req_env *e, const struct elfboot_request *q);
 int64_t eb_unix_time(uint32_t year, uint32_t mon, uint32_t day, uint32_t hour, uint32_t min,
 		     uint32_t sec);
 #define REQ_TIMESTAMPS_HANDLER REQ_SET(out, ELFBOOT_REQ_TIMESTAMPS, 0, ts_size, ts_prepare, ts_finish)
+uint64_t fw_size(const struct req_env *e, const struct elfboot_request *q);
+int fw_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
+int fw_finish(struct req_env *e, const struct elfboot_request *q);
+#define REQ_FIRMWARE_HANDLER REQ_SET(out, ELFBOOT_REQ_FIRMWARE, 0, fw_size, fw_prepare, fw_finish)
 
 /* 1 and *out filled if a handler answers `id` at `revision`; 0 for an
  * unknown id or a revision above the handler's max_revision (*out is then

@@ -77,6 +77,16 @@ uint64_t plat_rsdp(void)
 	return 0;
 }
 
+void plat_smbios(uint64_t *ep32, uint64_t *ep64)
+{
+	*ep32 = *ep64 = 0;
+}
+
+const struct plat_efi *plat_efi(void)
+{
+	return 0;
+}
+
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {
