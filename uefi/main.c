@@ -183,6 +183,8 @@ const char *efi_status(EFI_STATUS s)
 	return b;
 }
 
+static void rodata_report(void); /* at efi_main: .rodata's unpacking */
+
 /* ---- files: from the source chosen in efi_main() (source.h) ---- */
 static const struct file_source *source;
 static int network;
@@ -480,6 +482,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	if (attempt > 1)
 		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
 				     "succeeded on attempt %u\r\n", attempt);
+	rodata_report();
 	return convert_map(buf, size, dsize, map, cap, count, fw);
 }
 
@@ -579,6 +582,16 @@ static __attribute__((noinline)) int rodata_unpack(void)
 	return b.bad || h != sum ? -1 : 0;
 }
 
+/* Said late (from the exit from boot services), when the config's
+ * log_level applies.  The lengths come from the pack's header (checked
+ * by rodata_unpack): __rodata_end - __rodata_start costs a GOT slot and a
+ * load-time relocation (a `sub` from memory cannot be relaxed to a lea). */
+static void rodata_report(void)
+{
+	eb_log(EB_LOG_DEBUG, "elfboot: constants unpacked: %u bytes from %u in %lu TSC ticks\r\n",
+	       *(uint32_t *)(__rodata_pack + 8), *(uint32_t *)__rodata_pack, rodata_ticks);
+}
+
 static EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
@@ -604,11 +617,6 @@ static __attribute__((noinline)) EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_
 	serial_init();
 	if (bss_dirty)
 		eb_log(EB_LOG_WARN, "elfboot: warning: the firmware did not zero the loader's .bss\r\n");
-	/* The lengths from the pack's header (rodata_unpack checked them):
-	 * __rodata_end - __rodata_start here costs a GOT slot and a load-time
-	 * relocation (its `sub` form cannot be relaxed to a lea). */
-	eb_log(EB_LOG_DEBUG, "elfboot: constants unpacked: %u bytes from %u in %lu TSC ticks\r\n",
-	       *(uint32_t *)(__rodata_pack + 8), *(uint32_t *)__rodata_pack, rodata_ticks);
 	find_screens();
 	uefi_call_wrapper(bs->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 	/* Where files come from, chosen once, by the protocols on the loaded
