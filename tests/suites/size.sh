@@ -144,27 +144,58 @@ else
 	fi
 fi
 
-# A damaged pack: one byte of its stream changed.  rodata_unpack's bounds
-# and sum stop it with its line before anything reads a constant (the
-# firmware then goes on to its next boot option: --stop-on ends QEMU).
-mkdir -p "$tmp/ld2"
-cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld2/"
-python3 - "$tmp/ld2/BOOTX64.EFI" "$packed_at" <<'PY'
+# A damaged pack stops with rodata_unpack's line before anything reads a
+# constant (the firmware then goes on to its next boot option: --stop-on
+# ends QEMU): "stream", a byte in the middle of the stream changed (its
+# bounds or its sum); "literal", a literal byte of the stream changed,
+# which still unpacks, to other constants (only the sum finds it).
+for kind in stream literal; do
+	mkdir -p "$tmp/ld-$kind"
+	cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld-$kind/"
+	python3 - "$tmp/ld-$kind/BOOTX64.EFI" "$packed_at" "$kind" <<'PY'
 import struct, sys
-p, at = sys.argv[1], int(sys.argv[2])
+p, at, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 d = bytearray(open(p, 'rb').read())
 size = struct.unpack_from('<I', d, at)[0]
-d[at + 16 + (size - 8) // 2] ^= 0x5a
+s = at + 16
+if kind == 'stream':
+    d[s + (size - 8) // 2] ^= 0x5a
+else:
+    # Walk the stream as the unpacker does to the first literal past half.
+    pos, ctl, left = s, 0, 0
+    def bit():
+        global pos, ctl, left
+        if not left:
+            ctl, left = d[pos], 8
+            pos += 1
+        left -= 1
+        return (ctl >> left) & 1
+    def gamma():
+        v = 1
+        while bit():
+            v = v * 2 + bit()
+        return v
+    while True:
+        if not bit():
+            if pos > s + (size - 8) // 2:
+                d[pos] ^= 0x20
+                break
+            pos += 1
+        else:
+            gamma()
+            pos += 1
+            gamma()
 open(p, 'wb').write(d)
 PY
-if ! "$B/elfboot" image --uefi --loader-dir "$tmp/ld2" -o "$tmp/bad2.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
-	fail "damaged constants: image ($(tail -1 "$tmp/out"))"
-else
-	sh "$T/qemu.sh" uefi "$tmp/bad2.img" 120 --log "$tmp/bad2.log" --stop-on "packed constants are damaged"
+	if ! "$B/elfboot" image --uefi --loader-dir "$tmp/ld-$kind" -o "$tmp/bad-$kind.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
+		fail "damaged constants ($kind): image ($(tail -1 "$tmp/out"))"
+		continue
+	fi
+	sh "$T/qemu.sh" uefi "$tmp/bad-$kind.img" 120 --log "$tmp/bad-$kind.log" --stop-on "packed constants are damaged"
 	rc=$?
 	if [ $rc = 4 ]; then
-		pass "damaged packed constants stop with their line"
+		pass "damaged packed constants ($kind) stop with their line"
 	else
-		fail "damaged packed constants (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad2.log" | head -2 | tr '\n' '|'))"
+		fail "damaged packed constants ($kind) (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad-$kind.log" | head -2 | tr '\n' '|'))"
 	fi
-fi
+done
