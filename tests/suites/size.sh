@@ -152,39 +152,21 @@ fi
 for kind in stream literal; do
 	mkdir -p "$tmp/ld-$kind"
 	cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld-$kind/"
-	python3 - "$tmp/ld-$kind/BOOTX64.EFI" "$packed_at" "$kind" <<'PY'
+	python3 - "$tmp/ld-$kind/BOOTX64.EFI" "$packed_at" "$kind" "$R/mk" <<'PY'
 import struct, sys
+sys.path.insert(0, sys.argv[4])
+import s2pack
 p, at, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 d = bytearray(open(p, 'rb').read())
-size = struct.unpack_from('<I', d, at)[0]
+size, _, unpacked = struct.unpack_from('<III', d, at)
 s = at + 16
 if kind == 'stream':
     d[s + (size - 8) // 2] ^= 0x5a
 else:
-    # Walk the stream as the unpacker does to the first literal past half.
-    pos, ctl, left = s, 0, 0
-    def bit():
-        global pos, ctl, left
-        if not left:
-            ctl, left = d[pos], 8
-            pos += 1
-        left -= 1
-        return (ctl >> left) & 1
-    def gamma():
-        v = 1
-        while bit():
-            v = v * 2 + bit()
-        return v
-    while True:
-        if not bit():
-            if pos > s + (size - 8) // 2:
-                d[pos] ^= 0x20
-                break
-            pos += 1
-        else:
-            gamma()
-            pos += 1
-            gamma()
+    # The first literal byte past the stream's middle.
+    lits = []
+    s2pack.decompress(bytes(d[s:at + 8 + size]), unpacked, lits)
+    d[s + next(x for x in lits if x > (size - 8) // 2)] ^= 0x20
 open(p, 'wb').write(d)
 PY
 	if ! "$B/elfboot" image --uefi --loader-dir "$tmp/ld-$kind" -o "$tmp/bad-$kind.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
