@@ -63,7 +63,7 @@ EFI_LDFLAGS := -flto -Oz -flto-partition=none -fipa-pta -fpic -nostdlib -shared 
 # and .rela (no symbols: --strip-all).  BOOTX64.EFI has no .rela today: its
 # code keeps no pointers in initialised data, each would cost a relocation.
 # .bss has no file bytes: the PE loader zero-fills it (PE/COFF).
-EFI_SECTIONS := --strip-all -j .text -j .data -j .dynamic -j .rela -j .reloc -j .bss
+EFI_SECTIONS := --strip-all -j .text -j .rodata -j .data -j .dynamic -j .rela -j .reloc -j .bss -j .packed
 
 HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include -D_GNU_SOURCE
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -100,10 +100,36 @@ $(B)/efi/libcore.a: $(EFI_CORE)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/uefi/BOOTX64.so: $(EFI_OBJS) $(B)/efi/libcore.a uefi/efi.lds
+# BOOTX64.EFI's constants are stored packed (issue 10): a first link with
+# an empty pack gives .rodata's bytes (mk/efipack.py packs them into
+# uefi/rodata_pack.asm, last in .data); the second link is the same but for
+# the pack, with .rodata NOLOAD (no file bytes; efi_main unpacks it).  Its
+# .text and .rodata bounds must equal the first link's, or the pack would
+# not be the constants this code reads: checked, the build stops.
+$(B)/efi/rodata_pack0.o $(B)/efi/rodata_pack.o: uefi/rodata_pack.asm
+	@mkdir -p $(dir $@)
+	@[ -f $(B)/efi/rodata.empty ] || : > $(B)/efi/rodata.empty
+	$(NASM) -f elf64 -DRODATA_PACK='"$(if $(findstring pack0,$@),$(B)/efi/rodata.empty,$(B)/efi/rodata.pack)"' $< -o $@
+$(B)/efi/rodata_pack.o: $(B)/efi/rodata.pack
+$(B)/uefi/BOOTX64.p1.so: $(EFI_OBJS) $(B)/efi/libcore.a uefi/efi.lds $(B)/efi/rodata_pack0.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) $(B)/efi/libcore.a \
-	  -L$(GNUEFI_LIB) -lgnuefi -o $@
+	  $(B)/efi/rodata_pack0.o -L$(GNUEFI_LIB) -lgnuefi -o $@
+$(B)/efi/rodata.pack: $(B)/uefi/BOOTX64.p1.so mk/efipack.py mk/s2pack.py
+	objcopy -O binary -j .rodata $< $(B)/efi/rodata.raw
+	python3 mk/efipack.py $(B)/efi/rodata.raw $@
+$(B)/uefi/BOOTX64.so: $(B)/uefi/BOOTX64.p1.so $(B)/efi/rodata_pack.o
+	sed 's/^\t\.rodata :/\t.rodata (NOLOAD) :/' uefi/efi.lds > $(B)/efi/efi-packed.lds
+	grep -q '^.\.rodata (NOLOAD)' $(B)/efi/efi-packed.lds
+	$(CC) $(subst uefi/efi.lds,$(B)/efi/efi-packed.lds,$(EFI_LDFLAGS)) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
+	  $(EFI_OBJS) $(B)/efi/libcore.a $(B)/efi/rodata_pack.o -L$(GNUEFI_LIB) -lgnuefi -o $@.tmp
+	objcopy -O binary -j .text $< $(B)/efi/text1.bin
+	objcopy -O binary -j .text $@.tmp $(B)/efi/text2.bin
+	nm $< | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/rodata1.sym
+	nm $@.tmp | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/rodata2.sym
+	cmp $(B)/efi/text1.bin $(B)/efi/text2.bin && cmp $(B)/efi/rodata1.sym $(B)/efi/rodata2.sym || \
+	  { echo "efipack: error: the second link moved code or constants" >&2; rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 $(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so mk/size-check.sh
 	objcopy $(EFI_SECTIONS) --target=efi-app-x86_64 --subsystem=10 $< $@

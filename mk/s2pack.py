@@ -121,8 +121,10 @@ def compress(data):
     return bytes(w.out)
 
 
-def decompress(stream, n):
-    """The unpacker's algorithm, to check every packed image at build time."""
+def decompress(stream, n, literals=None):
+    """The unpacker's algorithm, to check every packed image at build time.
+    literals, a list: gets the stream offset of each literal byte (the
+    tests damage one)."""
     out = bytearray()
     pos, ctl, left = 0, 0, 0
 
@@ -142,6 +144,8 @@ def decompress(stream, n):
 
     while len(out) < n:
         if not bit():
+            if literals is not None:
+                literals.append(pos)
             out.append(stream[pos])
             pos += 1
         else:

@@ -188,6 +188,8 @@ const char *efi_status(EFI_STATUS s)
 	return b;
 }
 
+static void rodata_report(void); /* at efi_main: .rodata's unpacking */
+
 /* ---- files: from the source chosen in efi_main() (source.h) ---- */
 static const struct file_source *source;
 static int network;
@@ -491,6 +493,7 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		eb_log(EB_LOG_DEBUG, "elfboot: ExitBootServices: stale map key, retried; "
 				     "succeeded on attempt %u\r\n", attempt);
 	efi_rec.map = (uint64_t)(uintptr_t)map_buf;
+	rodata_report();
 	return convert_map(map_buf, efi_rec.map_size, efi_rec.desc_size, map, cap, count, fw);
 }
 
@@ -511,8 +514,112 @@ static int bss_check(void)
 	return 0;
 }
 
+/* The constants (.rodata: messages, tables) are stored packed in .data
+ * (mk/efipack.py, uefi/rodata_pack.asm: s2pack's stream after an 8-byte
+ * header, the unpacked length and its FNV-1a sum) and unpacked into their
+ * linked place, which has no file bytes, before anything reads them.  So
+ * this code reads no constant, and its one message is a .data array. */
+extern uint8_t __rodata_start[], __rodata_end[], __rodata_pack[] __attribute__((visibility("hidden")));
+static CHAR16 rodata_damaged[] __attribute__((section(".data.rodata_msg"))) =
+	L"elfboot: error: BOOTX64.EFI's packed constants are damaged (reinstall it)\r\n";
+/* In .data: it is set before bss_check, which would take it for firmware
+ * garbage in .bss. */
+static uint64_t rodata_ticks __attribute__((section(".data.rodata_ticks")));
+
+struct bits {
+	const uint8_t *in, *end;
+	unsigned ctl, left;
+	int bad;
+};
+/* Next stream byte; past the end: 0 and marked bad. */
+static unsigned next_byte(struct bits *b)
+{
+	if (b->in >= b->end) {
+		b->bad = 1;
+		return 0;
+	}
+	return *b->in++;
+}
+static unsigned next_bit(struct bits *b)
+{
+	if (!b->left) {
+		b->ctl = next_byte(b);
+		b->left = 8;
+	}
+	return (b->ctl >> --b->left) & 1;
+}
+/* Elias gamma (s2pack.py); values over 2^24 cannot be in a 16 MiB image. */
+static uint32_t next_gamma(struct bits *b)
+{
+	uint32_t v = 1;
+	while (next_bit(b) && v < (1u << 24))
+		v = v * 2 + next_bit(b);
+	return v;
+}
+
+/* 0: unpacked, and the sum matches what the build packed. */
+static __attribute__((noinline)) int rodata_unpack(void)
+{
+	uint8_t *start = __rodata_start, *out = start, *end = __rodata_end;
+	/* rodata_pack.asm: the pack's length (8 bytes of header + stream), 4
+	 * bytes of padding, then the pack. */
+	uint32_t size = 0, len = 0, sum = 0;
+	for (int i = 3; i >= 0; i--) {
+		size = size << 8 | __rodata_pack[i];
+		len = len << 8 | __rodata_pack[8 + i];
+		sum = sum << 8 | __rodata_pack[12 + i];
+	}
+	if (size < 8)
+		return -1;
+	struct bits b = { __rodata_pack + 16, __rodata_pack + 8 + size, 0, 0, 0 };
+	if (len != (uint64_t)(end - start))
+		return -1;
+	while (out < end && !b.bad) {
+		if (!next_bit(&b)) {
+			*out++ = (uint8_t)next_byte(&b);
+			continue;
+		}
+		uint32_t h = next_gamma(&b);
+		uint64_t off = (uint64_t)(h - 1) * 256 + next_byte(&b) + 1;
+		uint64_t n = (uint64_t)next_gamma(&b) + 1;
+		if (b.bad || off > (uint64_t)(out - start) || n > (uint64_t)(end - out))
+			return -1;
+		for (; n; n--, out++)
+			*out = *(out - off);
+	}
+	uint32_t h = 2166136261u;
+	for (const uint8_t *p = start; p < end; p++)
+		h = (h ^ *p) * 16777619u;
+	return b.bad || h != sum ? -1 : 0;
+}
+
+/* Said late (from the exit from boot services), when the config's
+ * log_level applies.  The lengths come from the pack's header (checked
+ * by rodata_unpack): __rodata_end - __rodata_start costs a GOT slot and a
+ * load-time relocation (a `sub` from memory cannot be relaxed to a lea). */
+static void rodata_report(void)
+{
+	eb_log(EB_LOG_DEBUG, "elfboot: constants unpacked: %u bytes from %u in %lu TSC ticks\r\n",
+	       *(uint32_t *)(__rodata_pack + 8), *(uint32_t *)__rodata_pack, rodata_ticks);
+}
+
+static EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
+{
+	uint64_t t0 = cpu_rdtsc();
+	if (rodata_unpack()) {
+		uefi_call_wrapper(systab->ConOut->OutputString, 2, systab->ConOut, rodata_damaged);
+		return EFI_LOAD_ERROR;
+	}
+	rodata_ticks = cpu_rdtsc() - t0;
+	__asm__ volatile("" ::: "memory");
+	return efi_boot(img, systab);
+}
+
+/* The rest of the start, in its own function: nothing of it (a constant
+ * loaded early) can be scheduled before the unpacking. */
+static __attribute__((noinline)) EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 {
 	int bss_dirty = bss_check();
 	image = img;

@@ -3,7 +3,9 @@
 # both binaries within their limits; BOOTX64.EFI's .bss stored with no file
 # bytes (the PE loader zero-fills it); stage2's packed stream (mk/s2pack.py)
 # round-trips, and a damaged one stops at boot with one line instead of
-# unpacking past its end.  Prints PASS/FAIL lines.
+# unpacking past its end; BOOTX64.EFI's packed constants (issue 10) unpack
+# at boot to the linked size, and a damaged pack stops with its line.
+# Prints PASS/FAIL lines.
 set -u
 B=${1:-build}
 T=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,3 +100,84 @@ else
 		fail "damaged stage2 (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad.log" | head -2 | tr '\n' '|'))"
 	fi
 fi
+
+# BOOTX64.EFI's constants (issue 10): .rodata is a PE section with no file
+# bytes, its packed copy is in .packed (mk/efipack.py), and efi_main
+# unpacks it first.  A boot at log_level Debug says how much it unpacked:
+# the linked .rodata's size (rodata_unpack also compares the unpacked
+# bytes' FNV-1a sum with the build's, and stops on a difference).
+rodata=$(python3 - "$L/BOOTX64.EFI" 2>&1 <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+nsec, optsz = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+sec = {}
+for i in range(nsec):
+    name, vsize, va, rawsize, rawptr = struct.unpack_from('<8sIIII', d, pe + 24 + optsz + 40 * i)
+    sec[name.rstrip(b'\0').decode()] = (vsize, rawsize, rawptr)
+if '.rodata' not in sec or '.packed' not in sec:
+    sys.exit('no .rodata or .packed section')
+if sec['.rodata'][1] != 0:
+    sys.exit('.rodata stores %d bytes in the file' % sec['.rodata'][1])
+print(sec['.rodata'][0], sec['.packed'][1], sec['.packed'][2])
+PY
+)
+set -- $rodata
+if [ $# = 3 ]; then
+	pass "BOOTX64.EFI .rodata: $1 bytes in memory, none in the file (packed in .packed)"
+else
+	fail "BOOTX64.EFI .rodata: $rodata"
+	set -- 0 0 0
+fi
+ro_size=$1 packed_at=$3
+echo '{"log_level": "Debug"}' > "$tmp/debug.json"
+if ! "$B/elfboot" image --uefi --config-file "$tmp/debug.json" -o "$tmp/dbg.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
+	fail "packed constants: image ($(tail -1 "$tmp/out"))"
+else
+	sh "$T/qemu.sh" uefi "$tmp/dbg.img" 120 --log "$tmp/dbg.log"
+	rc=$?
+	line=$(grep -a "elfboot: constants unpacked:" "$tmp/dbg.log" | head -1 | tr -d '\r')
+	if [ $rc = 0 ] && [ -n "$line" ] && [ "$(echo "$line" | awk '{ print $4 }')" = "$ro_size" ]; then
+		pass "packed constants unpack at boot (${line#elfboot: })"
+	else
+		fail "packed constants (qemu.sh status $rc, line '$line', .rodata $ro_size bytes)"
+	fi
+fi
+
+# A damaged pack stops with rodata_unpack's line before anything reads a
+# constant (the firmware then goes on to its next boot option: --stop-on
+# ends QEMU): "stream", a byte in the middle of the stream changed (its
+# bounds or its sum); "literal", a literal byte of the stream changed,
+# which still unpacks, to other constants (only the sum finds it).
+for kind in stream literal; do
+	mkdir -p "$tmp/ld-$kind"
+	cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld-$kind/"
+	python3 - "$tmp/ld-$kind/BOOTX64.EFI" "$packed_at" "$kind" "$R/mk" <<'PY'
+import struct, sys
+sys.path.insert(0, sys.argv[4])
+import s2pack
+p, at, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+d = bytearray(open(p, 'rb').read())
+size, _, unpacked = struct.unpack_from('<III', d, at)
+s = at + 16
+if kind == 'stream':
+    d[s + (size - 8) // 2] ^= 0x5a
+else:
+    # The first literal byte past the stream's middle.
+    lits = []
+    s2pack.decompress(bytes(d[s:at + 8 + size]), unpacked, lits)
+    d[s + next(x for x in lits if x > (size - 8) // 2)] ^= 0x20
+open(p, 'wb').write(d)
+PY
+	if ! "$B/elfboot" image --uefi --loader-dir "$tmp/ld-$kind" -o "$tmp/bad-$kind.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
+		fail "damaged constants ($kind): image ($(tail -1 "$tmp/out"))"
+		continue
+	fi
+	sh "$T/qemu.sh" uefi "$tmp/bad-$kind.img" 120 --log "$tmp/bad-$kind.log" --stop-on "packed constants are damaged"
+	rc=$?
+	if [ $rc = 4 ]; then
+		pass "damaged packed constants ($kind) stop with their line"
+	else
+		fail "damaged packed constants ($kind) (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad-$kind.log" | head -2 | tr '\n' '|'))"
+	fi
+done
