@@ -220,9 +220,9 @@ $(B)/buildid.stamp: VERSION $(LOADER_INPUTS) mk/buildid.sh
 	@touch $@
 $(B)/buildid.h: $(B)/buildid.stamp
 	@test -f $@ || sh mk/buildid.sh $@ VERSION $(LOADER_INPUTS)
-$(B)/efi/common/loader.o: EFI_CFLAGS += -include $(B)/buildid.h
+$(B)/efi/common/loader.o $(B)/efi/uefi/main.o: EFI_CFLAGS += -include $(B)/buildid.h
 $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: S2_CFLAGS += -include $(B)/buildid.h
-$(B)/efi/common/loader.o $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: $(B)/buildid.h
+$(B)/efi/common/loader.o $(B)/efi/uefi/main.o $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: $(B)/buildid.h
 LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI)
 $(B)/tool/loaders.o: config-tool/loaders.S $(B)/buildid.h $(LOADER_BINS)
 	@mkdir -p $(dir $@)

@@ -603,11 +603,22 @@ static void rodata_report(void)
 	       *(uint32_t *)(__rodata_pack + 8), *(uint32_t *)__rodata_pack, rodata_ticks);
 }
 
+/* The build id (given with -include, like loader.c's) in .data: .rodata is
+ * stored packed, and `elfboot image-info` and the tool's loader-dir check
+ * find the id by scanning the file.  efi_main names it so the link keeps it. */
+#ifdef ELFBOOT_ID
+static char efi_build_id[] = ELFBOOT_ID;
+#define KEEP_BUILD_ID() __asm__ volatile("" ::"r"(efi_build_id))
+#else
+#define KEEP_BUILD_ID() ((void)0)
+#endif
+
 static EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
 {
 	uint64_t t0 = cpu_rdtsc();
+	KEEP_BUILD_ID();
 	if (rodata_unpack()) {
 		uefi_call_wrapper(systab->ConOut->OutputString, 2, systab->ConOut, rodata_damaged);
 		return EFI_LOAD_ERROR;
