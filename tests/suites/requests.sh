@@ -12,23 +12,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export MTOOLS_SKIP_CHECK=1
 
-ok() { echo "PASS requests: $1"; }
-bad() { echo "FAIL requests: $1${2:+ ($2)}"; }
+SUITE=requests
+. "$(dirname "$0")/../suite-lib.sh" # ok, bad, t_err
 # has NAME FILE REGEX: FILE has a line matching REGEX.
 has() {
 	if grep -q -- "$3" "$2"; then ok "$1"; else bad "$1" "no '$3' in: $(tr '\n' '|' < "$2" | cut -c1-300)"; fi
-}
-# t_err NAME TEXT CMD...: non-zero exit, exactly one stderr line with TEXT.
-t_err() {
-	n=$1 text=$2
-	shift 2
-	if "$@" > "$tmp/out" 2> "$tmp/err"; then
-		bad "$n" "exit 0"
-	elif [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q -- "$text" "$tmp/err"; then
-		bad "$n" "stderr: $(head -3 "$tmp/err" | tr '\n' '|'), wanted '$text'"
-	else
-		ok "$n"
-	fi
 }
 
 # show: every record with id, name, revision and flags; none for k_default.

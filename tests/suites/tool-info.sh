@@ -16,20 +16,8 @@ mkdir "$tmp/tmpdir"
 export TMPDIR="$tmp/tmpdir" MTOOLS_SKIP_CHECK=1
 unset SOURCE_DATE_EPOCH ELFBOOT_LOADER_DIR
 
-ok() { echo "PASS tool-info: $1"; }
-bad() { echo "FAIL tool-info: $1${2:+ ($2)}"; }
-# t_err NAME TEXT CMD...: non-zero exit, exactly one stderr line with TEXT.
-t_err() {
-	n=$1 text=$2
-	shift 2
-	if "$@" > "$tmp/out" 2> "$tmp/err"; then
-		bad "$n" "exit 0"
-	elif [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q -- "$text" "$tmp/err"; then
-		bad "$n" "stderr: $(head -3 "$tmp/err" | tr '\n' '|'), wanted '$text'"
-	else
-		ok "$n"
-	fi
-}
+SUITE=tool-info
+. "$(dirname "$0")/../suite-lib.sh" # ok, bad, t_err
 
 # --version: the id, and the embedded loaders' sizes as the files have them.
 "$E" --version > "$tmp/v" 2>&1
