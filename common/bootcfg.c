@@ -7,7 +7,9 @@
  *     "log_level": "Off"|"Error"|"Warn"|"Info"|"Debug"|"Trace",
  *     "frame_buffer_logging": bool, "serial_logging": bool,
  *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks",
- *     "_test_screen_echo": bool }
+ *     "_test_screen_echo": bool,
+ *     "cmdline": "...", "modules": [{"file": F, "name": "...", "cmdline": "..."}] }
+ * (the last two: elfboot's MODULES and CMDLINE requests, docs/PROTOCOL.md).
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
@@ -196,6 +198,113 @@ static int level_of(const char *s)
 /* Iterates the members of an object, calling fn(key) positioned at the value. */
 static int parse_object(struct json *j, struct eb_bootcfg *c, int nested);
 
+/* A string value kept raw (validated now, decoded by bootcfg_string):
+ * at most `max` raw bytes, which bounds the decoded string too. */
+static int raw_string(struct json *j, struct eb_jstr *s, uint32_t max, const char *what)
+{
+	skip_ws(j);
+	s->off = (uint32_t)(j->p - j->start) + 1;
+	if (parse_string(j, 0, 0))
+		return EB_ERR;
+	s->len = (uint32_t)(j->p - j->start) - 1 - s->off;
+	if (s->len > max) {
+		char msg[64];
+		eb_snprintf(msg, sizeof msg, "%s is %u bytes long (at most %u)", what, s->len, max);
+		return fail(j, msg);
+	}
+	return EB_OK;
+}
+
+static int jstr_eq(const struct json *j, struct eb_jstr a, struct eb_jstr b)
+{
+	return a.len == b.len && !memcmp(j->start + a.off, j->start + b.off, a.len);
+}
+
+/* One {"file": ..., "name": ..., "cmdline": ...} of "modules". */
+static int parse_module(struct json *j, struct eb_bootmod *m)
+{
+	uint8_t seen = 0;
+	if (expect(j, '{'))
+		return EB_ERR;
+	skip_ws(j);
+	while (j->p < j->end && *j->p != '}') {
+		char key[16];
+		if (parse_string(j, key, sizeof key) || expect(j, ':'))
+			return EB_ERR;
+		static const char keys[][8] = { "file", "name", "cmdline" };
+		static const uint16_t max[] = { EB_MODULE_FILE_MAX, EB_MODULE_NAME_MAX,
+						EB_CMDLINE_MAX };
+		struct eb_jstr *dst[] = { &m->file, &m->name, &m->cmdline };
+		int k = 0;
+		while (k < 3 && strcmp(key, keys[k]))
+			k++;
+		if (k == 3) {
+			if (skip_value(j))
+				return EB_ERR;
+		} else {
+			if (seen & (1 << k))
+				return fail(j, "duplicate key in a module");
+			seen |= (uint8_t)(1 << k);
+			if (raw_string(j, dst[k], max[k], keys[k]))
+				return EB_ERR;
+		}
+		skip_ws(j);
+		if (j->p >= j->end || *j->p != ',')
+			break;
+		j->p++;
+		skip_ws(j);
+		if (j->p < j->end && *j->p == '}')
+			return fail(j, "expected a key");
+	}
+	if (expect(j, '}'))
+		return EB_ERR;
+	if (!(seen & 1))
+		return fail(j, "module without \"file\"");
+	/* The loader opens it at the volume's root: a plain name only. */
+	for (uint32_t i = 0; i < m->file.len; i++) {
+		char c = j->start[m->file.off + i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return fail(j, "module file name is not [A-Za-z0-9._-]");
+	}
+	if (!m->file.len)
+		return fail(j, "module file name is empty");
+	if (!(seen & 2))
+		m->name = m->file;
+	if (!m->name.len)
+		return fail(j, "module name is empty");
+	return EB_OK;
+}
+
+static int parse_modules(struct json *j, struct eb_bootcfg *c)
+{
+	if (expect(j, '['))
+		return EB_ERR;
+	skip_ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		return EB_OK;
+	}
+	for (;;) {
+		if (c->module_count == EB_MAX_MODULES)
+			return fail(j, "more than 64 modules");
+		struct eb_bootmod *m = &c->modules[c->module_count];
+		if (parse_module(j, m))
+			return EB_ERR;
+		for (uint32_t i = 0; i < c->module_count; i++)
+			if (jstr_eq(j, c->modules[i].file, m->file) ||
+			    jstr_eq(j, c->modules[i].name, m->name))
+				return fail(j, "two modules with the same file or name");
+		c->module_count++;
+		skip_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		return expect(j, ']');
+	}
+}
+
 static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nested)
 {
 	skip_ws(j);
@@ -245,6 +354,17 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 			return EB_ERR;
 		c->screen_progress = c->screen_logging;
 		return EB_OK;
+	}
+	if (!strcmp(key, "cmdline")) {
+		if (c->has_cmdline)
+			return fail(j, "duplicate key \"cmdline\"");
+		c->has_cmdline = 1;
+		return raw_string(j, &c->cmdline, EB_CMDLINE_MAX, "cmdline");
+	}
+	if (!strcmp(key, "modules")) {
+		if (c->module_count)
+			return fail(j, "duplicate key \"modules\"");
+		return parse_modules(j, c);
 	}
 	if (!strcmp(key, "_test_screen_echo"))
 		return parse_bool(j, &c->test_screen_echo);
@@ -298,10 +418,24 @@ void bootcfg_default(struct eb_bootcfg *c)
 	c->serial_logging = 1;
 }
 
+uint64_t bootcfg_string(const char *text, struct eb_jstr s, char *out, uint64_t cap)
+{
+	/* Validated by bootcfg_parse: the quotes around it are in the text. */
+	struct json j = { text + s.off - 1, text + s.off + s.len + 1, text, 0 };
+	if (!cap)
+		return 0;
+	out[0] = 0;
+	if (!s.len) /* absent ({0, 0}) or empty */
+		return 0;
+	if (parse_string(&j, out, cap))
+		out[0] = 0;
+	return strlen(out);
+}
+
 int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c)
 {
 	struct json j = { text, text + len, text, 0 };
-	struct eb_bootcfg tmp;
+	static struct eb_bootcfg tmp; /* 1.6 KiB: off the loader's stack */
 	bootcfg_default(&tmp);
 	if (len > 65536) {
 		bootcfg_default(c);

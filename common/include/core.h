@@ -118,6 +118,20 @@ int config_serialize_len(const struct eb_config *c, uint64_t len, uint8_t *out);
 #define EB_LOG_DEBUG 4
 #define EB_LOG_TRACE 5
 
+/* A string value of boot.json: the raw bytes between its quotes, at byte
+ * `off` of the text. */
+struct eb_jstr {
+	uint32_t off, len;
+};
+/* boot.json "modules": [{"file": "module-0", "name": "...", "cmdline": "..."}] */
+#define EB_MAX_MODULES 64
+#define EB_MODULE_FILE_MAX 32  /* [A-Za-z0-9._-] only: a plain root file name */
+#define EB_MODULE_NAME_MAX 255
+#define EB_CMDLINE_MAX 4095    /* raw bytes, so the decoded string fits too */
+struct eb_bootmod {
+	struct eb_jstr file, name, cmdline; /* name: file's when absent */
+};
+
 struct eb_bootcfg {
 	uint8_t has_min_height, has_min_width;
 	uint64_t min_height, min_width;
@@ -128,6 +142,12 @@ struct eb_bootcfg {
 	uint8_t test_screen_echo; /* _test_screen_echo: elfboot's own tests only */
 	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
 	uint8_t test_fault;       /* EB_TEST_FAULT_*: elfboot's own tests only */
+	/* issue 10, MODULES and CMDLINE: strings stay in the boot.json text
+	 * (validated, escapes not yet decoded) until bootcfg_string(). */
+	uint8_t has_cmdline;
+	struct eb_jstr cmdline;
+	uint32_t module_count;
+	struct eb_bootmod modules[EB_MAX_MODULES];
 };
 
 /* boot.json "_test_fault" (off by default, like _test_sentinel): makes the
@@ -149,6 +169,9 @@ extern uint8_t eb_test_fault;
 void bootcfg_default(struct eb_bootcfg *c);
 /* Parses boot.json; on any error *c holds the defaults and EB_ERR says why. */
 int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c);
+/* Decodes string s of the boot.json text it was parsed from into out (NUL
+ * terminated, cut to cap - 1 bytes); returns the decoded length. */
+uint64_t bootcfg_string(const char *text, struct eb_jstr s, char *out, uint64_t cap);
 
 /* ---- elf.c ---- */
 struct elf_segment {
