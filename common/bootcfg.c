@@ -220,62 +220,8 @@ static int jstr_eq(const struct json *j, struct eb_jstr a, struct eb_jstr b)
 	return a.len == b.len && !memcmp(j->start + a.off, j->start + b.off, a.len);
 }
 
-/* One {"file": ..., "name": ..., "cmdline": ...} of "modules". */
-static int parse_module(struct json *j, struct eb_bootmod *m)
-{
-	uint8_t seen = 0;
-	if (expect(j, '{'))
-		return EB_ERR;
-	skip_ws(j);
-	while (j->p < j->end && *j->p != '}') {
-		char key[16];
-		if (parse_string(j, key, sizeof key) || expect(j, ':'))
-			return EB_ERR;
-		static const char keys[][8] = { "file", "name", "cmdline" };
-		static const uint16_t max[] = { EB_MODULE_FILE_MAX, EB_MODULE_NAME_MAX,
-						EB_CMDLINE_MAX };
-		struct eb_jstr *dst[] = { &m->file, &m->name, &m->cmdline };
-		int k = 0;
-		while (k < 3 && strcmp(key, keys[k]))
-			k++;
-		if (k == 3) {
-			if (skip_value(j))
-				return EB_ERR;
-		} else {
-			if (seen & (1 << k))
-				return fail(j, "duplicate key in a module");
-			seen |= (uint8_t)(1 << k);
-			if (raw_string(j, dst[k], max[k], keys[k]))
-				return EB_ERR;
-		}
-		skip_ws(j);
-		if (j->p >= j->end || *j->p != ',')
-			break;
-		j->p++;
-		skip_ws(j);
-		if (j->p < j->end && *j->p == '}')
-			return fail(j, "expected a key");
-	}
-	if (expect(j, '}'))
-		return EB_ERR;
-	if (!(seen & 1))
-		return fail(j, "module without \"file\"");
-	/* The loader opens it at the volume's root: a plain name only. */
-	for (uint32_t i = 0; i < m->file.len; i++) {
-		char c = j->start[m->file.off + i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return fail(j, "module file name is not [A-Za-z0-9._-]");
-	}
-	if (!m->file.len)
-		return fail(j, "module file name is empty");
-	if (!(seen & 2))
-		m->name = m->file;
-	if (!m->name.len)
-		return fail(j, "module name is empty");
-	return EB_OK;
-}
-
+/* "modules": an array of objects, each parsed by parse_object with
+ * nested 2 into the next free slot, then checked. */
 static int parse_modules(struct json *j, struct eb_bootcfg *c)
 {
 	if (expect(j, '['))
@@ -289,12 +235,23 @@ static int parse_modules(struct json *j, struct eb_bootcfg *c)
 		if (c->module_count == EB_MAX_MODULES)
 			return fail(j, "more than 64 modules");
 		struct eb_bootmod *m = &c->modules[c->module_count];
-		if (parse_module(j, m))
+		if (parse_object(j, c, 2))
 			return EB_ERR;
+		if (!m->name.off)
+			m->name = m->file;
+		if (!m->file.len || !m->name.len)
+			return fail(j, "module file or name missing or empty");
+		/* The loader opens it at the volume's root: a plain name only. */
+		for (uint32_t i = 0; i < m->file.len; i++) {
+			char ch = j->start[m->file.off + i], l = lower(ch);
+			if (!((l >= 'a' && l <= 'z') || (ch >= '-' && ch <= '9' && ch != '/') ||
+			      ch == '_'))
+				return fail(j, "module file is not [A-Za-z0-9._-]");
+		}
 		for (uint32_t i = 0; i < c->module_count; i++)
 			if (jstr_eq(j, c->modules[i].file, m->file) ||
 			    jstr_eq(j, c->modules[i].name, m->name))
-				return fail(j, "two modules with the same file or name");
+				return fail(j, "duplicate module file or name");
 		c->module_count++;
 		skip_ws(j);
 		if (j->p < j->end && *j->p == ',') {
@@ -308,28 +265,31 @@ static int parse_modules(struct json *j, struct eb_bootcfg *c)
 static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nested)
 {
 	skip_ws(j);
-	if (nested) { /* inside "frame_buffer" */
-		if (!strcmp(key, "minimum_framebuffer_height") || !strcmp(key, "minimum_framebuffer_width")) {
-			int h = key[20] == 'h';
-			skip_ws(j);
-			if (j->p < j->end && *j->p == 'n') {
-				if (parse_word(j, "null"))
-					return EB_ERR;
-				if (h)
-					c->has_min_height = 0;
-				else
-					c->has_min_width = 0;
-				return EB_OK;
-			}
-			if (parse_u64(j, h ? &c->min_height : &c->min_width))
-				return EB_ERR;
-			if (h)
-				c->has_min_height = 1;
-			else
-				c->has_min_width = 1;
-			return EB_OK;
+	if (nested == 2) { /* inside a module of "modules" */
+		static const char keys[][8] = { "file", "name", "cmdline" };
+		static const uint16_t max[] = { EB_MODULE_FILE_MAX, EB_MODULE_NAME_MAX,
+						EB_CMDLINE_MAX };
+		struct eb_bootmod *m = &c->modules[c->module_count];
+		for (int k = 0; k < 3; k++) {
+			struct eb_jstr *dst = k == 0 ? &m->file : k == 1 ? &m->name : &m->cmdline;
+			if (strcmp(key, keys[k]))
+				continue;
+			if (dst->off) /* every string starts past byte 0 */
+				return fail(j, "duplicate key");
+			return raw_string(j, dst, max[k], key);
 		}
 		return skip_value(j);
+	}
+	if (nested) { /* inside "frame_buffer" */
+		int h = !strcmp(key, "minimum_framebuffer_height");
+		if (!h && strcmp(key, "minimum_framebuffer_width"))
+			return skip_value(j);
+		uint8_t *has = h ? &c->has_min_height : &c->has_min_width;
+		*has = 0; /* null: no minimum */
+		if (j->p < j->end && *j->p == 'n')
+			return parse_word(j, "null");
+		*has = 1; /* a parse error resets the whole config anyway */
+		return parse_u64(j, h ? &c->min_height : &c->min_width);
 	}
 	if (!strcmp(key, "frame_buffer")) {
 		if (j->p < j->end && *j->p == 'n')
@@ -357,13 +317,13 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 	}
 	if (!strcmp(key, "cmdline")) {
 		if (c->has_cmdline)
-			return fail(j, "duplicate key \"cmdline\"");
+			return fail(j, "duplicate key");
 		c->has_cmdline = 1;
 		return raw_string(j, &c->cmdline, EB_CMDLINE_MAX, "cmdline");
 	}
 	if (!strcmp(key, "modules")) {
 		if (c->module_count)
-			return fail(j, "duplicate key \"modules\"");
+			return fail(j, "duplicate key");
 		return parse_modules(j, c);
 	}
 	if (!strcmp(key, "_test_screen_echo"))
@@ -383,7 +343,7 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 				c->test_fault = (uint8_t)(EB_TEST_FAULT_EXCEPTION + i);
 				return EB_OK;
 			}
-		return fail(j, "_test_fault is not exception/exit-retry/exit-fail/tftp-blocks");
+		return fail(j, "_test_fault is not a known fault"); /* test-only: names in core.h */
 	}
 	return skip_value(j);
 }

@@ -58,12 +58,13 @@ int eb_fault_idt_live(void)
 }
 
 /* Fixed-width names, not pointers: a position-independent loader would need
- * a load-time relocation per pointer. */
-static const char mnemonic[32][9] = {
+ * a load-time relocation per pointer.  Four bytes each ("res": a reserved
+ * vector), which keeps the table at 128 bytes of BOOTX64.EFI. */
+static const char mnemonic[32][4] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
-	"#TS", "#NP", "#SS", "#GP", "#PF", "reserved", "#MF", "#AC", "#MC", "#XM",
-	"#VE", "#CP", "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-	"#HV", "#VC", "#SX", "reserved",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "res", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "res", "res", "res", "res", "res", "res",
+	"#HV", "#VC", "#SX", "res",
 };
 
 static int has_error_code(uint64_t v)

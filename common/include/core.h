@@ -306,6 +306,13 @@ struct load_input {
 	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
+	/* issue 10, MODULES and CMDLINE: boot.json's text and what it says (0:
+	 * none), and the module files read, one per boot->modules[] (so at
+	 * most EB_MAX_MODULES). */
+	const char *bootjson;
+	const struct eb_bootcfg *boot;
+	struct plat_file *modules;
+	uint32_t module_count;
 };
 
 struct load_result {
@@ -325,6 +332,8 @@ struct load_result {
 	struct elf_image img;
 	struct eb_config cfg;
 	uint8_t frames_zeroed;    /* copied from load_input */
+	/* issue 10, MODULES: where each module is mapped (0: empty file). */
+	uint64_t module_va[EB_MAX_MODULES];
 };
 
 /* Bytes of frames load_prepare needs at most (for the front end's pool). */
