@@ -408,9 +408,14 @@ static void usage(FILE *f)
 
 static int cmd_image(int argc, char **argv)
 {
-	struct image_opts o = { .fat32 = 1 };
+	static struct image_opts o = { .fat32 = 1 };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int mo = mods_option(&o.mods, "image", argc, argv, &i);
+		if (mo < 0)
+			return 1;
+		if (mo)
+			continue;
 		if (!strcmp(a, "--uefi"))
 			o.uefi = 1;
 		else if (!strcmp(a, "--bios"))
@@ -492,7 +497,7 @@ static int opt_value(const char *cmd, int argc, char **argv, int *i, const char 
 
 static int cmd_netboot(int argc, char **argv)
 {
-	struct netboot_opts o = { 0 };
+	static struct netboot_opts o;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = !strcmp(a, "-o")		 ? &o.out
@@ -506,7 +511,11 @@ static int cmd_netboot(int argc, char **argv)
 		} else if (!strcmp(a, "--unchecked")) {
 			o.unchecked = 1;
 		} else if (a[0] == '-' && a[1]) {
-			return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
+			int mo = mods_option(&o.mods, "netboot", argc, argv, &i);
+			if (mo < 0)
+				return 1;
+			if (!mo)
+				return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
 		} else if (o.kernel) {
 			return tool_error("netboot: more than one kernel given ('%s', '%s')", o.kernel, a);
 		} else {
