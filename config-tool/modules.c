@@ -127,7 +127,7 @@ static int split(struct boot_mods *m, int k, const char **name, size_t *name_len
 
 int mods_prepare(struct boot_mods *m, const char **config_file)
 {
-	if (!m->n && !m->cmdline)
+	if (!m->n && !m->cmdline && !*config_file)
 		return 0;
 	/* The user's boot.json, checked, is the start. */
 	char *base = NULL;
@@ -142,12 +142,20 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 			free(buf);
 			return tool_error("%s: %s", *config_file, eb_last_error());
 		}
-		if ((bc.has_cmdline && m->cmdline) || bc.module_count) {
+		/* Its modules' files would not be on the medium. */
+		if (bc.module_count) {
 			free(buf);
-			return tool_error("%s: has \"%s\"; give %s only once (--config-file or the "
-					  "option)", *config_file,
-					  bc.module_count ? "modules" : "cmdline",
-					  bc.module_count ? "modules" : "the command line");
+			return tool_error("%s: has \"modules\"; give them with --module, which puts "
+					  "the files on the medium", *config_file);
+		}
+		if (bc.has_cmdline && m->cmdline) {
+			free(buf);
+			return tool_error("%s: has \"cmdline\"; give the command line once (there "
+					  "or --cmdline)", *config_file);
+		}
+		if (!m->n && !m->cmdline) { /* nothing to add: the file as it is */
+			free(buf);
+			return 0;
 		}
 		/* Valid and an object: cut at its closing brace. */
 		blen = (size_t)size;
