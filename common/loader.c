@@ -7,7 +7,7 @@
  * builds the kernel's world (load.c) and jumps.  Any failure prints one line
  * and halts: nothing jumps to a kernel that failed a check.
  */
-#include "core.h"
+#include "requests.h"
 #include "cpu.h"
 
 /* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
@@ -161,6 +161,8 @@ void loader_main(void)
 		       modules[i].addr);
 	}
 	in.rsdp = plat_rsdp();
+	in.tsc_entry = t0;
+	in.unix_seconds = -1;
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
 	in.alloc_max = plat_alloc_limit();
@@ -202,5 +204,7 @@ void loader_main(void)
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
 		  (t1 - t0) / 1000000);
 	eb_phase("jumping to the kernel");
+	if (req_finish(&in, &result)) /* as late as possible: TSC at the jump */
+		eb_fatal();
 	jump(&result);
 }

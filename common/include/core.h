@@ -196,6 +196,9 @@ struct elf_image {
 	uint64_t relro_vaddr, relro_memsz;
 	uint64_t rela_offset, rela_count; /* file offset of Elf64_Rela[] */
 	uint64_t config_offset, config_len; /* 0/0 if no section */
+	/* .elfboot-requests (requests.c): checked records, req_count 0 if none */
+	uint64_t req_vaddr, req_offset; /* unrelocated address, file offset */
+	uint32_t req_count;
 };
 
 /* Validates the ELF as hostile input and fills *img (no memory touched). */
@@ -306,6 +309,10 @@ struct load_input {
 	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
+	/* Requests (requests.c).  TIMESTAMPS: filled by loader_main when the
+	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
+	uint64_t tsc_entry, tsc_hz;
+	int64_t unix_seconds;
 	/* issue 10, MODULES and CMDLINE: boot.json's text and what it says (0:
 	 * none), and the module files read, one per boot->modules[] (so at
 	 * most EB_MAX_MODULES). */
@@ -332,6 +339,8 @@ struct load_result {
 	struct elf_image img;
 	struct eb_config cfg;
 	uint8_t frames_zeroed;    /* copied from load_input */
+	/* The response area, after the region array in BootInfo's mapping. */
+	uint64_t req_pa, req_va, req_size, req_used;
 	/* issue 10, MODULES: where each module is mapped (0: empty file). */
 	uint64_t module_va[EB_MAX_MODULES];
 };
