@@ -9,7 +9,9 @@
  *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks",
  *     "_test_screen_echo": bool,
  *     "cmdline": "...", "modules": [{"file": F, "name": "...", "cmdline": "..."}] }
- * (the last two: elfboot's MODULES and CMDLINE requests, docs/PROTOCOL.md).
+ * (the last two: elfboot's MODULES and CMDLINE requests, docs/PROTOCOL.md;
+ * the host tool checks the module files' names, which the loader only
+ * looks up at the volume's root).
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
@@ -198,32 +200,37 @@ static int level_of(const char *s)
 /* Iterates the members of an object, calling fn(key) positioned at the value. */
 static int parse_object(struct json *j, struct eb_bootcfg *c, int nested);
 
-/* A string value kept raw (validated now, decoded by bootcfg_string):
- * at most `max` raw bytes, which bounds the decoded string too. */
-static int raw_string(struct json *j, struct eb_jstr *s, uint32_t max, const char *what)
+/* A string value decoded into c->strings; *off its offset there.  At most
+ * `max` bytes in its JSON form, which bounds the decoded string too. */
+static int pool_string(struct json *j, struct eb_bootcfg *c, uint16_t *off, uint32_t max)
 {
 	skip_ws(j);
-	s->off = (uint32_t)(j->p - j->start) + 1;
+	const char *s = j->p;
+	if (*off) /* every string is stored past offset 0 */
+		return fail(j, "duplicate key");
 	if (parse_string(j, 0, 0))
 		return EB_ERR;
-	s->len = (uint32_t)(j->p - j->start) - 1 - s->off;
-	if (s->len > max) {
-		char msg[64];
-		eb_snprintf(msg, sizeof msg, "%s is %u bytes long (at most %u)", what, s->len, max);
+	uint32_t raw = (uint32_t)(j->p - s) - 2;
+	if (raw > max) {
+		char msg[48];
+		eb_snprintf(msg, sizeof msg, "string of %u bytes (at most %u)", raw, max);
 		return fail(j, msg);
 	}
+	if (raw >= (uint32_t)(EB_BOOTCFG_STRINGS - c->strings_used))
+		return fail(j, "strings total more than 8 KiB");
+	j->p = s;
+	*off = c->strings_used;
+	parse_string(j, c->strings + *off, raw + 1);
+	c->strings_used = (uint16_t)(c->strings_used + strlen(c->strings + *off) + 1);
 	return EB_OK;
 }
 
-static int jstr_eq(const struct json *j, struct eb_jstr a, struct eb_jstr b)
-{
-	return a.len == b.len && !memcmp(j->start + a.off, j->start + b.off, a.len);
-}
-
 /* "modules": an array of objects, each parsed by parse_object with
- * nested 2 into the next free slot, then checked. */
+ * nested 2 into the next free slot. */
 static int parse_modules(struct json *j, struct eb_bootcfg *c)
 {
+	if (c->module_count)
+		return fail(j, "duplicate key");
 	if (expect(j, '['))
 		return EB_ERR;
 	skip_ws(j);
@@ -237,21 +244,10 @@ static int parse_modules(struct json *j, struct eb_bootcfg *c)
 		struct eb_bootmod *m = &c->modules[c->module_count];
 		if (parse_object(j, c, 2))
 			return EB_ERR;
-		if (!m->name.off)
+		if (!m->name)
 			m->name = m->file;
-		if (!m->file.len || !m->name.len)
+		if (!c->strings[m->file] || !c->strings[m->name])
 			return fail(j, "module file or name missing or empty");
-		/* The loader opens it at the volume's root: a plain name only. */
-		for (uint32_t i = 0; i < m->file.len; i++) {
-			char ch = j->start[m->file.off + i], l = lower(ch);
-			if (!((l >= 'a' && l <= 'z') || (ch >= '-' && ch <= '9' && ch != '/') ||
-			      ch == '_'))
-				return fail(j, "module file is not [A-Za-z0-9._-]");
-		}
-		for (uint32_t i = 0; i < c->module_count; i++)
-			if (jstr_eq(j, c->modules[i].file, m->file) ||
-			    jstr_eq(j, c->modules[i].name, m->name))
-				return fail(j, "duplicate module file or name");
 		c->module_count++;
 		skip_ws(j);
 		if (j->p < j->end && *j->p == ',') {
@@ -266,19 +262,14 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 {
 	skip_ws(j);
 	if (nested == 2) { /* inside a module of "modules" */
-		static const char keys[][8] = { "file", "name", "cmdline" };
-		static const uint16_t max[] = { EB_MODULE_FILE_MAX, EB_MODULE_NAME_MAX,
-						EB_CMDLINE_MAX };
 		struct eb_bootmod *m = &c->modules[c->module_count];
-		for (int k = 0; k < 3; k++) {
-			struct eb_jstr *dst = k == 0 ? &m->file : k == 1 ? &m->name : &m->cmdline;
-			if (strcmp(key, keys[k]))
-				continue;
-			if (dst->off) /* every string starts past byte 0 */
-				return fail(j, "duplicate key");
-			return raw_string(j, dst, max[k], key);
-		}
-		return skip_value(j);
+		uint16_t *dst = !strcmp(key, "file")	  ? &m->file
+				: !strcmp(key, "name")	  ? &m->name
+				: !strcmp(key, "cmdline") ? &m->cmdline
+							  : 0;
+		if (!dst)
+			return skip_value(j);
+		return pool_string(j, c, dst, dst == &m->cmdline ? EB_CMDLINE_MAX : EB_MODULE_NAME_MAX);
 	}
 	if (nested) { /* inside "frame_buffer" */
 		int h = !strcmp(key, "minimum_framebuffer_height");
@@ -315,17 +306,10 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 		c->screen_progress = c->screen_logging;
 		return EB_OK;
 	}
-	if (!strcmp(key, "cmdline")) {
-		if (c->has_cmdline)
-			return fail(j, "duplicate key");
-		c->has_cmdline = 1;
-		return raw_string(j, &c->cmdline, EB_CMDLINE_MAX, "cmdline");
-	}
-	if (!strcmp(key, "modules")) {
-		if (c->module_count)
-			return fail(j, "duplicate key");
+	if (!strcmp(key, "cmdline"))
+		return pool_string(j, c, &c->cmdline, EB_CMDLINE_MAX);
+	if (!strcmp(key, "modules"))
 		return parse_modules(j, c);
-	}
 	if (!strcmp(key, "_test_screen_echo"))
 		return parse_bool(j, &c->test_screen_echo);
 	if (!strcmp(key, "serial_logging"))
@@ -376,26 +360,13 @@ void bootcfg_default(struct eb_bootcfg *c)
 	c->log_level = EB_LOG_INFO;
 	c->screen_logging = 1;
 	c->serial_logging = 1;
-}
-
-uint64_t bootcfg_string(const char *text, struct eb_jstr s, char *out, uint64_t cap)
-{
-	/* Validated by bootcfg_parse: the quotes around it are in the text. */
-	struct json j = { text + s.off - 1, text + s.off + s.len + 1, text, 0 };
-	if (!cap)
-		return 0;
-	out[0] = 0;
-	if (!s.len) /* absent ({0, 0}) or empty */
-		return 0;
-	if (parse_string(&j, out, cap))
-		out[0] = 0;
-	return strlen(out);
+	c->strings_used = 1; /* strings[0] is "": offset 0 means absent */
 }
 
 int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c)
 {
 	struct json j = { text, text + len, text, 0 };
-	static struct eb_bootcfg tmp; /* 1.6 KiB: off the loader's stack */
+	static struct eb_bootcfg tmp; /* 9 KiB: off the loader's stack */
 	bootcfg_default(&tmp);
 	if (len > 65536) {
 		bootcfg_default(c);

@@ -72,8 +72,8 @@ void loader_main(void)
 
 	/* boot.json first: it sets the log level and can override the
 	 * framebuffer minimum.  A broken one is a warning, never a stop. */
-	struct eb_bootcfg bc;
-	struct plat_file bf = { 0, 0 };
+	static struct eb_bootcfg bc; /* 9 KiB, with boot.json's strings */
+	struct plat_file bf;
 	bootcfg_default(&bc);
 	eb_phase("reading boot.json");
 	int st = plat_read_file("boot.json", &bf);
@@ -145,13 +145,10 @@ void loader_main(void)
 	/* Modules (boot.json "modules", the MODULES request): each file is
 	 * read like the ramdisk; a missing one stops the boot, naming it. */
 	in.boot = &bc;
-	in.bootjson = (const char *)(uintptr_t)bf.addr;
 	in.modules = modules;
 	in.module_count = bc.module_count;
 	for (uint32_t i = 0; i < bc.module_count; i++) {
-		/* bootcfg_parse allowed only [A-Za-z0-9._-]: no escapes to decode */
-		char file[EB_MODULE_FILE_MAX + 1] = { 0 };
-		memcpy(file, in.bootjson + bc.modules[i].file.off, bc.modules[i].file.len);
+		const char *file = bc.strings + bc.modules[i].file;
 		st = plat_read_file(file, &modules[i]);
 		if (st == EB_NOTFOUND)
 			eb_error("%s file '%s' not found %s", "module", file, plat_file_place());

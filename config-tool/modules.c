@@ -148,7 +148,7 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 			return tool_error("%s: has \"modules\"; give them with --module, which puts "
 					  "the files on the medium", *config_file);
 		}
-		if (bc.has_cmdline && m->cmdline) {
+		if (bc.cmdline && m->cmdline) {
 			free(buf);
 			return tool_error("%s: has \"cmdline\"; give the command line once (there "
 					  "or --cmdline)", *config_file);
@@ -183,7 +183,8 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 		return tool_error("cannot write the temporary boot.json: %s", strerror(errno));
 	}
 	int bad = 0;
-	size_t k = 0;
+	size_t k = 0, lens[TOOL_MAX_MODULES];
+	const char *names[TOOL_MAX_MODULES];
 	if (base) {
 		fwrite(base, 1, blen, f);
 		/* A member before ours needs a comma: the object is not "{ }". */
@@ -210,9 +211,16 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 			size_t nlen = 0;
 			char what[64];
 			bad = split(m, i, &name, &nlen, &line);
+			/* Kernels find modules by name: each once (the loader does
+			 * not check). */
+			names[i] = name;
+			lens[i] = nlen;
 			for (int j = 0; j < i && !bad; j++)
 				if (!strcmp(m->file[j], m->file[i]))
 					bad = tool_error("module '%s' given twice", m->file[i]);
+				else if (lens[j] == nlen && !memcmp(names[j], name, nlen))
+					bad = tool_error("--module: two modules named '%.*s' (NAME must be "
+							 "unique)", (int)nlen, name);
 			if (bad)
 				break;
 			fprintf(f, "%s\n    {\"file\": \"module-%d\", \"name\": ", i ? "," : "", i);
@@ -232,7 +240,8 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 		json_remove();
 		return 1;
 	}
-	/* Duplicate names and the rest: the loader's own parser decides. */
+	/* What the loader will make of it: its own parser decides (e.g. the
+	 * 8 KiB bound on all strings together). */
 	uint64_t size;
 	uint8_t *buf = read_file(json_path, &size);
 	if (!buf)
@@ -241,10 +250,7 @@ int mods_prepare(struct boot_mods *m, const char **config_file)
 	bad = bootcfg_parse((const char *)buf, size, &bc);
 	free(buf);
 	if (bad) {
-		const char *e = eb_last_error();
-		bad = strstr(e, "duplicate module") ? tool_error("--module: two modules named alike "
-								 "(NAME must be unique)")
-						    : tool_error("--module/--cmdline: %s", e);
+		bad = tool_error("--module/--cmdline: %s", eb_last_error());
 		json_remove();
 		return bad;
 	}

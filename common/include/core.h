@@ -118,18 +118,16 @@ int config_serialize_len(const struct eb_config *c, uint64_t len, uint8_t *out);
 #define EB_LOG_DEBUG 4
 #define EB_LOG_TRACE 5
 
-/* A string value of boot.json: the raw bytes between its quotes, at byte
- * `off` of the text. */
-struct eb_jstr {
-	uint32_t off, len;
-};
-/* boot.json "modules": [{"file": "module-0", "name": "...", "cmdline": "..."}] */
+/* boot.json "cmdline" and "modules": [{"file": F, "name": N, "cmdline": C}]
+ * (issue 10).  Their strings are decoded into eb_bootcfg.strings; a field
+ * is an offset there, 0 when absent (strings[0] is "").  The bounds are on
+ * a string's JSON form, which bounds the decoded one too. */
 #define EB_MAX_MODULES 64
-#define EB_MODULE_FILE_MAX 32  /* [A-Za-z0-9._-] only: a plain root file name */
-#define EB_MODULE_NAME_MAX 255
-#define EB_CMDLINE_MAX 4095    /* raw bytes, so the decoded string fits too */
+#define EB_MODULE_NAME_MAX 255 /* a module's file and name */
+#define EB_CMDLINE_MAX 4095
+#define EB_BOOTCFG_STRINGS 8192 /* all of them, NULs included */
 struct eb_bootmod {
-	struct eb_jstr file, name, cmdline; /* name: file's when absent */
+	uint16_t file, name, cmdline; /* name: file's when absent */
 };
 
 struct eb_bootcfg {
@@ -142,12 +140,12 @@ struct eb_bootcfg {
 	uint8_t test_screen_echo; /* _test_screen_echo: elfboot's own tests only */
 	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
 	uint8_t test_fault;       /* EB_TEST_FAULT_*: elfboot's own tests only */
-	/* issue 10, MODULES and CMDLINE: strings stay in the boot.json text
-	 * (validated, escapes not yet decoded) until bootcfg_string(). */
-	uint8_t has_cmdline;
-	struct eb_jstr cmdline;
+	/* issue 10, MODULES and CMDLINE (see EB_MAX_MODULES) */
+	uint16_t cmdline;         /* offset in strings, 0: none */
+	uint16_t strings_used;
 	uint32_t module_count;
 	struct eb_bootmod modules[EB_MAX_MODULES];
+	char strings[EB_BOOTCFG_STRINGS];
 };
 
 /* boot.json "_test_fault" (off by default, like _test_sentinel): makes the
@@ -169,9 +167,6 @@ extern uint8_t eb_test_fault;
 void bootcfg_default(struct eb_bootcfg *c);
 /* Parses boot.json; on any error *c holds the defaults and EB_ERR says why. */
 int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c);
-/* Decodes string s of the boot.json text it was parsed from into out (NUL
- * terminated, cut to cap - 1 bytes); returns the decoded length. */
-uint64_t bootcfg_string(const char *text, struct eb_jstr s, char *out, uint64_t cap);
 
 /* ---- elf.c ---- */
 struct elf_segment {
@@ -313,10 +308,9 @@ struct load_input {
 	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
 	uint64_t tsc_entry, tsc_hz;
 	int64_t unix_seconds;
-	/* issue 10, MODULES and CMDLINE: boot.json's text and what it says (0:
-	 * none), and the module files read, one per boot->modules[] (so at
-	 * most EB_MAX_MODULES). */
-	const char *bootjson;
+	/* issue 10, MODULES and CMDLINE: what boot.json says (0: none), and
+	 * the module files read, one per boot->modules[] (so at most
+	 * EB_MAX_MODULES). */
 	const struct eb_bootcfg *boot;
 	struct plat_file *modules;
 	uint32_t module_count;

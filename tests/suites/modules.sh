@@ -50,9 +50,11 @@ bad no-file "no FILE before ':'" --module :x
 bad name-control-char "NAME: contains a control character" --module "m1:$(printf 'a\tb')"
 bad cmdline-control-char "--cmdline: contains a control character" --cmdline "$(printf 'a\nb')"
 bad name-too-long "NAME: 256 bytes in boot.json, at most 255" --module "m1:$(printf '%0256d' 0)"
+bad strings-total "strings total more than 8 KiB" --module "m1:a:$(printf '%04000d' 0)" \
+	--module "m2:b:$(printf '%04000d' 0)" --cmdline "$(printf '%0200d' 0)"
 bad name-quotes-too-long "NAME: 256 bytes in boot.json" --module "m1:$(printf '%0128d' 0 | tr 0 '"')"
 bad cmdline-too-long "4096 bytes in boot.json, at most 4095" --cmdline "$(printf '%04096d' 0)"
-bad duplicate-name "two modules named alike" --module m1:a --module m2:a
+bad duplicate-name "two modules named 'a'" --module m1:a --module m2:a
 bad same-file-twice "module 'm1' given twice" --module m1:a --module m1:b
 bad cmdline-twice "--cmdline given twice" --cmdline a --cmdline b
 set --
