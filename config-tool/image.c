@@ -271,7 +271,7 @@ int image_build(const struct image_opts *opts)
 	static struct image_opts oc;
 	oc = *opts;
 	const struct image_opts *o = &oc;
-	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file))
+	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2;
 	if (image_check(o, &ksize, &rsize))

@@ -198,7 +198,7 @@ int iso_build(const struct image_opts *opts)
 	static struct image_opts oc;
 	oc = *opts;
 	const struct image_opts *o = &oc;
-	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file))
+	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2, *cdpath = lp.cdboot;
 	uint64_t ksize, rsize, esize, s2size;

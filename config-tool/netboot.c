@@ -89,7 +89,7 @@ int netboot_build(const struct netboot_opts *opts)
 	oc = *opts;
 	const struct netboot_opts *o = &oc;
 	const char *ldir = loader_dir(o->loader_dir);
-	if (!ldir || mods_prepare(&oc.mods, &oc.config_file))
+	if (!ldir || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	/* Reproducible: every file gets the same mtime (SOURCE_DATE_EPOCH or
 	 * the fixed epoch, repro.c), so an archive of DIR is too. */

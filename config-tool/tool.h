@@ -107,9 +107,10 @@ struct boot_mods {
 int mods_option(struct boot_mods *m, const char *cmd, int argc, char **argv, int *i);
 /* Checks the modules and strings, and (if there are any) writes the final
  * boot.json (the one in *config_file plus "cmdline" and "modules") to a
- * temporary file (removed at exit) that *config_file then names.  0, or 1
- * with the error printed. */
-int mods_prepare(struct boot_mods *m, const char **config_file);
+ * temporary file (removed at exit) that *config_file then names.  A
+ * --config-file listing "modules" is refused (its files would not be on the
+ * medium) unless unchecked.  0, or 1 with the error printed. */
+int mods_prepare(struct boot_mods *m, const char **config_file, int unchecked);
 
 /* image.c */
 struct image_opts {

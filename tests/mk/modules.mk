@@ -9,3 +9,8 @@ $(B)/module%.bin: tests/mkpattern.py
 	@mkdir -p $(dir $@)
 	python3 tests/mkpattern.py $@ $(MODULE_SIZE_$*) --header
 KERNEL_BINS += $(B)/module0.bin $(B)/module1.bin $(B)/module2.bin
+# A boot.json listing a module the medium lacks: the loader's error path.
+$(B)/boot-modules-missing.json:
+	@mkdir -p $(dir $@)
+	printf '{"modules": [{"file": "module-0", "name": "gone"}]}\n' > $@
+KERNEL_BINS += $(B)/boot-modules-missing.json
