@@ -105,4 +105,10 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 /* Stops the machine; never returns. */
 __attribute__((noreturn)) void plat_halt(void);
 
+/* ---- TIMESTAMPS request (common/req_timestamps.c) ---- */
+/* The wall clock now as UNIX seconds (UTC as far as the firmware knows),
+ * -1 if it cannot be read.  Called only while the firmware still runs
+ * (UEFI GetTime; BIOS: the CMOS RTC), only for kernels that ask. */
+int64_t plat_wall_clock(void);
+
 #endif
