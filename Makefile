@@ -23,6 +23,7 @@ COMMON_SRC += common/iso9660.c
 COMMON_SRC += common/requests.c common/req_timestamps.c
 # The FIRMWARE request and its SMBIOS entry-point check (issue 10).
 COMMON_SRC += common/req_firmware.c
+COMMON_SRC += common/req_modules.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -207,6 +208,8 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
             config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c config-tool/embed.c \
             config-tool/info.c config-tool/repro.c config-tool/run.c $(COMMON_SRC)
+# --module and --cmdline (issue 10)
+TOOL_SRC += config-tool/modules.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
 # it with the five loader binaries (config-tool/loaders.S).

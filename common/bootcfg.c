@@ -7,7 +7,11 @@
  *     "log_level": "Off"|"Error"|"Warn"|"Info"|"Debug"|"Trace",
  *     "frame_buffer_logging": bool, "serial_logging": bool,
  *     "_test_sentinel": N, "_test_fault": "exception"|"exit-retry"|"exit-fail"|"tftp-blocks",
- *     "_test_screen_echo": bool }
+ *     "_test_screen_echo": bool,
+ *     "cmdline": "...", "modules": [{"file": F, "name": "...", "cmdline": "..."}] }
+ * (the last two: elfboot's MODULES and CMDLINE requests, docs/PROTOCOL.md;
+ * the host tool checks the module files' names, which the loader only
+ * looks up at the volume's root).
  * A small recursive-descent JSON reader, bounded in depth and length.  The
  * file is hostile: any error leaves every setting at its default and is
  * reported (the loader warns and boots on).  Unknown keys are ignored.
@@ -196,31 +200,87 @@ static int level_of(const char *s)
 /* Iterates the members of an object, calling fn(key) positioned at the value. */
 static int parse_object(struct json *j, struct eb_bootcfg *c, int nested);
 
+/* A string value decoded into c->strings; *off its offset there.  At most
+ * `max` bytes in its JSON form, which bounds the decoded string too. */
+static int pool_string(struct json *j, struct eb_bootcfg *c, uint16_t *off, uint32_t max)
+{
+	skip_ws(j);
+	const char *s = j->p;
+	if (*off) /* every string is stored past offset 0 */
+		return fail(j, "duplicate key");
+	if (parse_string(j, 0, 0))
+		return EB_ERR;
+	uint32_t raw = (uint32_t)(j->p - s) - 2;
+	if (raw > max) {
+		char msg[48];
+		eb_snprintf(msg, sizeof msg, "string of %u bytes (at most %u)", raw, max);
+		return fail(j, msg);
+	}
+	if (raw >= (uint32_t)(EB_BOOTCFG_STRINGS - c->strings_used))
+		return fail(j, "strings total more than 8 KiB");
+	j->p = s;
+	*off = c->strings_used;
+	parse_string(j, c->strings + *off, raw + 1);
+	c->strings_used = (uint16_t)(c->strings_used + strlen(c->strings + *off) + 1);
+	return EB_OK;
+}
+
+/* "modules": an array of objects, each parsed by parse_object with
+ * nested 2 into the next free slot. */
+static int parse_modules(struct json *j, struct eb_bootcfg *c)
+{
+	if (c->module_count)
+		return fail(j, "duplicate key");
+	if (expect(j, '['))
+		return EB_ERR;
+	skip_ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		return EB_OK;
+	}
+	for (;;) {
+		if (c->module_count == EB_MAX_MODULES)
+			return fail(j, "more than 64 modules");
+		struct eb_bootmod *m = &c->modules[c->module_count];
+		if (parse_object(j, c, 2))
+			return EB_ERR;
+		if (!m->name)
+			m->name = m->file;
+		if (!c->strings[m->file] || !c->strings[m->name])
+			return fail(j, "module file or name missing or empty");
+		c->module_count++;
+		skip_ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		return expect(j, ']');
+	}
+}
+
 static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nested)
 {
 	skip_ws(j);
+	if (nested == 2) { /* inside a module of "modules" */
+		struct eb_bootmod *m = &c->modules[c->module_count];
+		uint16_t *dst = !strcmp(key, "file")	  ? &m->file
+				: !strcmp(key, "name")	  ? &m->name
+				: !strcmp(key, "cmdline") ? &m->cmdline
+							  : 0;
+		if (!dst)
+			return skip_value(j);
+		return pool_string(j, c, dst, dst == &m->cmdline ? EB_CMDLINE_MAX : EB_MODULE_NAME_MAX);
+	}
 	if (nested) { /* inside "frame_buffer" */
-		if (!strcmp(key, "minimum_framebuffer_height") || !strcmp(key, "minimum_framebuffer_width")) {
-			int h = key[20] == 'h';
-			skip_ws(j);
-			if (j->p < j->end && *j->p == 'n') {
-				if (parse_word(j, "null"))
-					return EB_ERR;
-				if (h)
-					c->has_min_height = 0;
-				else
-					c->has_min_width = 0;
-				return EB_OK;
-			}
-			if (parse_u64(j, h ? &c->min_height : &c->min_width))
-				return EB_ERR;
-			if (h)
-				c->has_min_height = 1;
-			else
-				c->has_min_width = 1;
-			return EB_OK;
-		}
-		return skip_value(j);
+		int h = !strcmp(key, "minimum_framebuffer_height");
+		if (!h && strcmp(key, "minimum_framebuffer_width"))
+			return skip_value(j);
+		uint8_t *has = h ? &c->has_min_height : &c->has_min_width;
+		*has = 0; /* null: no minimum */
+		if (j->p < j->end && *j->p == 'n')
+			return parse_word(j, "null");
+		*has = 1; /* a parse error resets the whole config anyway */
+		return parse_u64(j, h ? &c->min_height : &c->min_width);
 	}
 	if (!strcmp(key, "frame_buffer")) {
 		if (j->p < j->end && *j->p == 'n')
@@ -246,6 +306,10 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 		c->screen_progress = c->screen_logging;
 		return EB_OK;
 	}
+	if (!strcmp(key, "cmdline"))
+		return pool_string(j, c, &c->cmdline, EB_CMDLINE_MAX);
+	if (!strcmp(key, "modules"))
+		return parse_modules(j, c);
 	if (!strcmp(key, "_test_screen_echo"))
 		return parse_bool(j, &c->test_screen_echo);
 	if (!strcmp(key, "serial_logging"))
@@ -263,7 +327,7 @@ static int member(struct json *j, struct eb_bootcfg *c, const char *key, int nes
 				c->test_fault = (uint8_t)(EB_TEST_FAULT_EXCEPTION + i);
 				return EB_OK;
 			}
-		return fail(j, "_test_fault is not exception/exit-retry/exit-fail/tftp-blocks");
+		return fail(j, "_test_fault is not a known fault"); /* test-only: names in core.h */
 	}
 	return skip_value(j);
 }
@@ -296,12 +360,13 @@ void bootcfg_default(struct eb_bootcfg *c)
 	c->log_level = EB_LOG_INFO;
 	c->screen_logging = 1;
 	c->serial_logging = 1;
+	c->strings_used = 1; /* strings[0] is "": offset 0 means absent */
 }
 
 int bootcfg_parse(const char *text, uint64_t len, struct eb_bootcfg *c)
 {
 	struct json j = { text, text + len, text, 0 };
-	struct eb_bootcfg tmp;
+	static struct eb_bootcfg tmp; /* 9 KiB: off the loader's stack */
 	bootcfg_default(&tmp);
 	if (len > 65536) {
 		bootcfg_default(c);

@@ -265,6 +265,8 @@ uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
 		tables += in->fb.byte_len / EB_PAGE / 512 + 4;
 	if (in->ramdisk.size)
 		tables += in->ramdisk.size / EB_PAGE / 512 + 4;
+	for (uint32_t i = 0; i < in->module_count; i++)
+		tables += in->modules[i].size / EB_PAGE / 512 + 4;
 	uint64_t top = 4ull << 30;
 	for (uint32_t i = 0; i < in->map_count; i++)
 		if (in->map[i].end > top)
@@ -278,18 +280,20 @@ uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
 	return (pages + pages / 8) * EB_PAGE;
 }
 
-/* Marks the kernel file, the ramdisk and (with fa) every allocation record
- * as Bootloader memory in in->map. */
+/* Marks the kernel file, the ramdisk, the modules and (with fa) every
+ * allocation record as Bootloader memory in in->map. */
 static int mark_loader_memory(struct load_input *in, const struct frame_alloc *fa)
 {
-	struct mem_region add[2 + FA_MAX_RECORDS];
+	struct mem_region add[2 + EB_MAX_MODULES + FA_MAX_RECORDS];
 	uint32_t n = 0;
-	const struct plat_file *files[2] = { &in->kernel, &in->ramdisk };
-	for (int i = 0; i < 2; i++)
-		if (files[i]->size)
-			add[n++] = (struct mem_region){
-				EB_ALIGN_DOWN(files[i]->addr, EB_PAGE),
-				EB_ALIGN_UP(files[i]->addr + files[i]->size, EB_PAGE), MEM_BOOTLOADER, 0 };
+	for (uint32_t i = 0; i < 2 + in->module_count; i++) {
+		const struct plat_file *f = i == 0 ? &in->kernel
+					    : i == 1 ? &in->ramdisk : &in->modules[i - 2];
+		if (f->size)
+			add[n++] = (struct mem_region){ EB_ALIGN_DOWN(f->addr, EB_PAGE),
+							EB_ALIGN_UP(f->addr + f->size, EB_PAGE),
+							MEM_BOOTLOADER, 0 };
+	}
 	for (uint32_t i = 0; fa && i < fa->nrec; i++)
 		add[n++] = (struct mem_region){ fa->rec[i].start, fa->rec[i].end, MEM_BOOTLOADER, 0 };
 	return memmap_add(in->map, &in->map_count, in->map_cap, add, n);
@@ -373,6 +377,12 @@ int load_prepare(struct load_input *in, const struct elf_image *img,
 		bi->ramdisk_addr.value = va;
 		bi->ramdisk_len = in->ramdisk.size;
 	}
+	/* Modules: mapped like the ramdisk, each at a Dynamic address (the
+	 * MODULES request hands them over); an empty file gets no mapping. */
+	for (uint32_t i = 0; i < in->module_count; i++)
+		if (in->modules[i].size && map_phys(r, &vs, &(struct eb_mapping){ 0, 0 }, in->modules[i].addr,
+						    in->modules[i].size, "module", &r->module_va[i]))
+			return EB_ERR;
 	if (r->cfg.has_physical_memory && map_physical_memory(r, &vs, in, bi))
 		return EB_ERR;
 	if (in->rsdp) {

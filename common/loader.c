@@ -23,6 +23,7 @@
 static struct mem_region fw_map[MAP_CAP];
 uint8_t eb_test_fault;
 static struct load_result result;
+static struct plat_file modules[EB_MAX_MODULES];
 
 void eb_fatal(void)
 {
@@ -91,7 +92,7 @@ void loader_main(void)
 
 	/* boot.json first: it sets the log level and can override the
 	 * framebuffer minimum.  A broken one is a warning, never a stop. */
-	struct eb_bootcfg bc;
+	static struct eb_bootcfg bc; /* 9 KiB, with boot.json's strings */
 	struct plat_file bf;
 	bootcfg_default(&bc);
 	eb_phase("reading boot.json");
@@ -112,7 +113,7 @@ void loader_main(void)
 	eb_phase("reading the kernel");
 	st = plat_read_file("kernel-x86_64", &in.kernel);
 	if (st == EB_NOTFOUND)
-		eb_error("kernel file 'kernel-x86_64' not found %s", plat_file_place());
+		eb_error("%s file '%s' not found %s", "kernel", "kernel-x86_64", plat_file_place());
 	if (st != EB_OK)
 		eb_fatal();
 	struct elf_image img;
@@ -148,15 +149,30 @@ void loader_main(void)
 	else
 		eb_log(EB_LOG_WARN, "elfboot: no framebuffer\r\n");
 
-	eb_phase("reading the ramdisk");
+	eb_phase("reading the ramdisk and modules");
 	st = plat_read_file("ramdisk", &in.ramdisk);
 	if (st == EB_NOTFOUND)
 		in.ramdisk.size = 0;
 	else if (st != EB_OK)
 		eb_fatal();
 	else
-		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
-			  in.ramdisk.addr);
+		eb_log(EB_LOG_INFO, "elfboot: %s %lu bytes at 0x%lx\r\n", "ramdisk",
+		       in.ramdisk.size, in.ramdisk.addr);
+	/* Modules (boot.json "modules", the MODULES request): each file is
+	 * read like the ramdisk; a missing one stops the boot, naming it. */
+	in.boot = &bc;
+	in.modules = modules;
+	in.module_count = bc.module_count;
+	for (uint32_t i = 0; i < bc.module_count; i++) {
+		const char *file = bc.strings + bc.modules[i].file;
+		st = plat_read_file(file, &modules[i]);
+		if (st == EB_NOTFOUND)
+			eb_error("%s file '%s' not found %s", "module", file, plat_file_place());
+		if (st != EB_OK)
+			eb_fatal();
+		eb_log(EB_LOG_INFO, "elfboot: %s %lu bytes at 0x%lx\r\n", file, modules[i].size,
+		       modules[i].addr);
+	}
 	in.rsdp = plat_rsdp();
 	in.tsc_entry = t0;
 	in.unix_seconds = -1;

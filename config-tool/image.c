@@ -263,11 +263,15 @@ int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize)
 	return inputs_check(o->kernel, o->config_file, *rsize, o->unchecked, ksize);
 }
 
-int image_build(const struct image_opts *o)
+int image_build(const struct image_opts *opts)
 {
 	uint64_t ksize, rsize, esize;
 	static struct loader_paths lp;
-	if (loader_paths(o, &lp))
+	/* A copy: mods_prepare may replace config_file by the final boot.json. */
+	static struct image_opts oc;
+	oc = *opts;
+	const struct image_opts *o = &oc;
+	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2;
 	if (image_check(o, &ksize, &rsize))
@@ -279,10 +283,10 @@ int image_build(const struct image_opts *o)
 	uint8_t *stage2 = NULL;
 	uint64_t s2size = 0;
 	if (o->bios) {
-		if (ksize + rsize > 3ull * 1024 * MIB)
-			return tool_error("kernel and ramdisk total %lu MiB; the BIOS path loads "
-					  "files below 4 GiB (use --uefi)",
-					  (unsigned long)((ksize + rsize) / MIB));
+		if (ksize + rsize + o->mods.total > 3ull * 1024 * MIB)
+			return tool_error("kernel, ramdisk and modules total %lu MiB; the BIOS path "
+					  "loads files below 4 GiB (use --uefi)",
+					  (unsigned long)((ksize + rsize + o->mods.total) / MIB));
 		if (stage1_load(s1path, stage1) || !(stage2 = stage2_load(s2path, &s2size)))
 			return 1;
 		if (s2size > (ESP_LBA - STAGE2_LBA) * 512 ||
@@ -296,7 +300,7 @@ int image_build(const struct image_opts *o)
 
 	/* FAT payload plus room for FATs, directories and cluster slack. */
 	uint64_t payload = EB_ALIGN_UP(esize, 64 * 1024) + EB_ALIGN_UP(ksize, 64 * 1024) +
-			   EB_ALIGN_UP(rsize, 64 * 1024);
+			   EB_ALIGN_UP(rsize, 64 * 1024) + o->mods.total;
 	uint64_t fat_bytes = EB_ALIGN_UP(payload + payload / 16 + 2 * MIB, MIB);
 	if (fat_bytes < 8 * MIB)
 		fat_bytes = 8 * MIB;
@@ -311,11 +315,14 @@ int image_build(const struct image_opts *o)
 	 * every input, the timestamps from SOURCE_DATE_EPOCH or a fixed epoch. */
 	long long epoch = repro_epoch();
 	uint8_t seed[32];
-	const char *inputs[6] = { o->kernel, o->ramdisk, o->config_file, o->uefi ? efi : NULL,
-				  o->bios ? s1path : NULL, o->bios ? s2path : NULL };
+	const char *inputs[6 + TOOL_MAX_MODULES] = { o->kernel, o->ramdisk, o->config_file,
+						     o->uefi ? efi : NULL, o->bios ? s1path : NULL,
+						     o->bios ? s2path : NULL };
+	for (int i = 0; i < o->mods.n; i++)
+		inputs[6 + i] = o->mods.file[i];
 	char kind[32];
 	snprintf(kind, sizeof kind, "disk:%d:%d:%d", o->uefi, o->bios, o->fat32);
-	if (epoch < 0 || repro_seed(kind, inputs, 6, epoch, seed)) {
+	if (epoch < 0 || repro_seed(kind, inputs, 6 + o->mods.n, epoch, seed)) {
 		free(stage2);
 		return 1;
 	}
@@ -374,8 +381,16 @@ int image_build(const struct image_opts *o)
 	char *cpc[] = { "mcopy", "-i", target,
 			o->config_file ? (char *)mtools_path(o->config_file, pc, sizeof pc) : NULL,
 			"::/boot.json", NULL };
-	if (tool_run(fmt) || (o->uefi && (tool_run(mkd) || tool_run(cpe))) || tool_run(cpk) ||
-	    (o->ramdisk && tool_run(cpr)) || (o->config_file && tool_run(cpc))) {
+	bad = tool_run(fmt) || (o->uefi && (tool_run(mkd) || tool_run(cpe))) || tool_run(cpk) ||
+	    (o->ramdisk && tool_run(cpr)) || (o->config_file && tool_run(cpc));
+	for (int i = 0; i < o->mods.n && !bad; i++) {
+		char dst[32];
+		snprintf(dst, sizeof dst, "::/module-%d", i);
+		char *cpm[] = { "mcopy", "-i", target,
+				(char *)mtools_path(o->mods.file[i], pr, sizeof pr), dst, NULL };
+		bad = tool_run(cpm);
+	}
+	if (bad) {
 		cleanup_tmp();
 		return 1;
 	}
@@ -389,5 +404,7 @@ int image_build(const struct image_opts *o)
 	       (unsigned long)(total * 512 / MIB),
 	       o->uefi && o->bios ? "BIOS + UEFI" : o->uefi ? "UEFI" : "BIOS", (unsigned long)ksize,
 	       o->ramdisk ? ", with ramdisk" : "");
+	if (o->mods.n)
+		printf("%s: %d module%s (module-0 ...)\n", o->out, o->mods.n, o->mods.n > 1 ? "s" : "");
 	return 0;
 }

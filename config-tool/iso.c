@@ -191,10 +191,14 @@ static int finish(const char *out, const uint8_t stage1_in[512], uint64_t ksize,
 	return 0;
 }
 
-int iso_build(const struct image_opts *o)
+int iso_build(const struct image_opts *opts)
 {
 	static struct loader_paths lp;
-	if (loader_paths(o, &lp))
+	/* A copy: mods_prepare may replace config_file by the final boot.json. */
+	static struct image_opts oc;
+	oc = *opts;
+	const struct image_opts *o = &oc;
+	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2, *cdpath = lp.cdboot;
 	uint64_t ksize, rsize, esize, s2size;
@@ -203,9 +207,10 @@ int iso_build(const struct image_opts *o)
 		return 1;
 	/* One extent per file (what the loader reads), and the BIOS path's
 	 * room below 4 GiB. */
-	if (ksize + rsize > 3ull * 1024 * MIB)
-		return tool_error("kernel and ramdisk total %lu MiB; the BIOS path loads files "
-				  "below 4 GiB", (unsigned long)((ksize + rsize) / MIB));
+	if (ksize + rsize + o->mods.total > 3ull * 1024 * MIB)
+		return tool_error("kernel, ramdisk and modules total %lu MiB; the BIOS path loads "
+				  "files below 4 GiB",
+				  (unsigned long)((ksize + rsize + o->mods.total) / MIB));
 	uint8_t stage1[512];
 	if (stage1_load(s1path, stage1))
 		return 1;
@@ -215,9 +220,11 @@ int iso_build(const struct image_opts *o)
 	 * number from a hash of the inputs. */
 	long long epoch = repro_epoch();
 	uint8_t seed[32];
-	const char *inputs[7] = { o->kernel, o->ramdisk, o->config_file, efi, s1path, s2path,
-				  cdpath };
-	if (epoch < 0 || repro_seed("iso", inputs, 7, epoch, seed))
+	const char *inputs[7 + TOOL_MAX_MODULES] = { o->kernel, o->ramdisk, o->config_file, efi,
+						     s1path, s2path, cdpath };
+	for (int i = 0; i < o->mods.n; i++)
+		inputs[7 + i] = o->mods.file[i];
+	if (epoch < 0 || repro_seed("iso", inputs, 7 + o->mods.n, epoch, seed))
 		return 1;
 	char serial[16], guid[40], date[48], mdate[80];
 	snprintf(serial, sizeof serial, "%02x%02x%02x%02x", seed[16], seed[17], seed[18], seed[19]);
@@ -262,7 +269,7 @@ int iso_build(const struct image_opts *o)
 	char *gk = graft("kernel-x86_64", o->kernel), *gb = graft(BOOT_FILE, tmp[1]);
 	char *gr = o->ramdisk ? graft("ramdisk", o->ramdisk) : NULL;
 	char *gc = o->config_file ? graft("boot.json", o->config_file) : NULL;
-	char *argv[64];
+	char *argv[64 + TOOL_MAX_MODULES], *gm[TOOL_MAX_MODULES] = { 0 };
 	int n = 0;
 	char *fixed[] = { "xorriso", "-as", "mkisofs", "-quiet", "-o", tmp[0], "-R", "-J", "-U",
 			  "-iso-level", "3", "-V", "ELFBOOT", "-graft-points",
@@ -285,8 +292,16 @@ int iso_build(const struct image_opts *o)
 		argv[n++] = gr;
 	if (gc)
 		argv[n++] = gc;
+	int gm_ok = 1;
+	for (int i = 0; i < o->mods.n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "module-%d", i);
+		gm[i] = graft(name, o->mods.file[i]);
+		gm_ok = gm_ok && gm[i];
+		argv[n++] = gm[i];
+	}
 	argv[n] = NULL;
-	if (!gk || !gb || (o->ramdisk && !gr) || (o->config_file && !gc))
+	if (!gk || !gb || (o->ramdisk && !gr) || (o->config_file && !gc) || !gm_ok)
 		bad = tool_error("out of memory");
 	else
 		bad = tool_run(argv);
@@ -294,6 +309,8 @@ int iso_build(const struct image_opts *o)
 	free(gb);
 	free(gr);
 	free(gc);
+	for (int i = 0; i < o->mods.n; i++)
+		free(gm[i]);
 	if (!bad)
 		bad = finish(o->out, stage1, ksize, s2size);
 	struct stat sb;

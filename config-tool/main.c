@@ -395,6 +395,7 @@ static void usage(FILE *f)
 		"usage: elfboot <command> ...\n"
 		"\n"
 		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--config-file boot.json]\n"
+		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
 		"                [--fat-auto] [--loader-dir DIR] -o OUT.img KERNEL\n"
 		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
 		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
@@ -406,16 +407,24 @@ static void usage(FILE *f)
 		"      and its load simulated as by `config check` (with the ramdisk's size);\n"
 		"      --unchecked skips that (to test the loader's own error paths).  OUT\n"
 		"      must not be one of the input files.\n"
-		"  elfboot image --iso [--ramdisk FILE] [--config-file boot.json] -o OUT.iso KERNEL\n"
+		"      --module (up to 64 times) adds a file the kernel gets through the\n"
+		"      MODULES request (docs/PROTOCOL.md), as module-0, module-1, ... on the\n"
+		"      medium; NAME defaults to FILE's base name, CMDLINE to \"\".  --cmdline\n"
+		"      gives the CMDLINE request's string.  Both go into the boot.json the\n"
+		"      image gets (merged with --config-file's, which must not have them).\n"
+		"  elfboot image --iso [--ramdisk FILE] [--config-file boot.json]\n"
+		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o OUT.iso KERNEL\n"
 		"      Build an ISO 9660 image (with xorriso) that boots from a CD and, written\n"
 		"      to a disk or USB stick (dd), from that too, on BIOS and UEFI.  The\n"
 		"      kernel, ramdisk and boot.json are files in the ISO's root.\n"
-		"  elfboot netboot [--ramdisk FILE] [--config-file boot.json] -o DIR KERNEL\n"
+		"  elfboot netboot [--ramdisk FILE] [--config-file boot.json]\n"
+		"                  [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o DIR KERNEL\n"
 		"      Write a TFTP root for network boot to DIR: elfboot.pxe (the BIOS\n"
 		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
 		"      print the DHCP settings (boot file per client architecture, option 93).\n"
 		"      The kernel is checked as by `image`.\n"
 		"  elfboot run [--bios|--uefi] [--iso|--net] [--ramdisk FILE] [--config-file F]\n"
+		"              [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
 		"              [--test] [--timeout S] [--gdb] [--gdb-port N] KERNEL [-- QEMU ARGS]\n"
 		"      Build a temporary image (--iso: an ISO; --net: a TFTP root on QEMU's\n"
 		"      user network) and boot it in qemu-system-x86_64, COM1 on stdout.\n"
@@ -458,9 +467,14 @@ static void usage(FILE *f)
 
 static int cmd_image(int argc, char **argv)
 {
-	struct image_opts o = { .fat32 = 1 };
+	static struct image_opts o = { .fat32 = 1 };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int mo = mods_option(&o.mods, "image", argc, argv, &i);
+		if (mo < 0)
+			return 1;
+		if (mo)
+			continue;
 		if (!strcmp(a, "--uefi"))
 			o.uefi = 1;
 		else if (!strcmp(a, "--bios"))
@@ -542,7 +556,7 @@ static int opt_value(const char *cmd, int argc, char **argv, int *i, const char 
 
 static int cmd_netboot(int argc, char **argv)
 {
-	struct netboot_opts o = { 0 };
+	static struct netboot_opts o;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = !strcmp(a, "-o")		 ? &o.out
@@ -556,7 +570,11 @@ static int cmd_netboot(int argc, char **argv)
 		} else if (!strcmp(a, "--unchecked")) {
 			o.unchecked = 1;
 		} else if (a[0] == '-' && a[1]) {
-			return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
+			int mo = mods_option(&o.mods, "netboot", argc, argv, &i);
+			if (mo < 0)
+				return 1;
+			if (!mo)
+				return tool_error("netboot: unknown option '%s' (see elfboot --help)", a);
 		} else if (o.kernel) {
 			return tool_error("netboot: more than one kernel given ('%s', '%s')", o.kernel, a);
 		} else {

@@ -82,10 +82,14 @@ static int put_file(const char *dir, const char *name, const char *src)
 	return rc;
 }
 
-int netboot_build(const struct netboot_opts *o)
+int netboot_build(const struct netboot_opts *opts)
 {
+	/* A copy: mods_prepare may replace config_file by the final boot.json. */
+	static struct netboot_opts oc;
+	oc = *opts;
+	const struct netboot_opts *o = &oc;
 	const char *ldir = loader_dir(o->loader_dir);
-	if (!ldir)
+	if (!ldir || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
 		return 1;
 	/* Reproducible: every file gets the same mtime (SOURCE_DATE_EPOCH or
 	 * the fixed epoch, repro.c), so an archive of DIR is too. */
@@ -144,6 +148,20 @@ int netboot_build(const struct netboot_opts *o)
 	    (o->ramdisk && put_file(o->out, "ramdisk", o->ramdisk)) ||
 	    (o->config_file && put_file(o->out, "boot.json", o->config_file)))
 		return 1;
+	for (int i = 0; i < TOOL_MAX_MODULES; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "module-%d", i);
+		if (i < o->mods.n) {
+			if (put_file(o->out, name, o->mods.file[i]))
+				return 1;
+			continue;
+		}
+		/* An earlier run's module-N would be served as if asked for. */
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", o->out, name);
+		if (unlink(path) && errno != ENOENT)
+			return tool_error("netboot: cannot remove the old '%s': %s", path, strerror(errno));
+	}
 	/* A ramdisk or boot.json left by an earlier run would be served as if
 	 * asked for: this run's set is the whole set. */
 	const char *optional[2] = { o->ramdisk ? NULL : "ramdisk", o->config_file ? NULL : "boot.json" };

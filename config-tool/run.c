@@ -48,6 +48,7 @@ struct run_opts {
 	double timeout; /* seconds; 0: none */
 	int nqemu;      /* arguments after "--" */
 	char **qemu;
+	struct boot_mods mods; /* --module, --cmdline */
 };
 
 static char run_dir[PATH_MAX];
@@ -355,13 +356,14 @@ static int build_medium(const struct run_opts *o, int uefi, char *medium, size_t
 		} else {
 			struct netboot_opts no = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 						   .out = medium, .loader_dir = o->loader_dir,
-						   .config_file = o->config_file };
+						   .config_file = o->config_file, .mods = o->mods };
 			rc = netboot_build(&no);
 		}
 	} else {
 		struct image_opts io = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 					 .loader_dir = o->loader_dir,
-					 .config_file = o->config_file, .fat32 = 1 };
+					 .config_file = o->config_file, .fat32 = 1,
+					 .mods = o->mods };
 		snprintf(medium, n, "%s/%s", run_dir, o->media == MEDIA_ISO ? "boot.iso" : "disk.img");
 		io.out = medium;
 		if (o->media == MEDIA_ISO) {
@@ -726,6 +728,11 @@ int cmd_run(int argc, char **argv)
 			i++;
 			break;
 		}
+		int mo = mods_option(&o.mods, "run", argc, argv, &i);
+		if (mo < 0)
+			return RUN_SETUP;
+		if (mo)
+			continue;
 		if (!strcmp(a, "--ramdisk") || !strcmp(a, "--config-file") ||
 		    !strcmp(a, "--loader-dir") || !strcmp(a, "--timeout") || !strcmp(a, "--gdb-port")) {
 			if (i + 1 >= argc)

@@ -93,8 +93,28 @@ int gpt_write(int fd, uint64_t total_sectors, const struct gpt_part *parts, int 
 /* setcfg.c */
 int config_set(const char *path, int nkv, char **kv);
 
+/* modules.c: --module FILE[:NAME[:CMDLINE]] and --cmdline STR (issue 10). */
+#define TOOL_MAX_MODULES 64
+struct boot_mods {
+	const char *spec[TOOL_MAX_MODULES]; /* as given */
+	int n;
+	const char *cmdline;                /* NULL: none */
+	char *file[TOOL_MAX_MODULES];       /* mods_prepare: the FILE paths */
+	uint64_t total;                     /* mods_prepare: bytes, 64 KiB-rounded */
+};
+/* If argv[*i] is --module or --cmdline: takes it and its value (advancing
+ * *i) and returns 1; -1 with the error printed; 0 if it is neither. */
+int mods_option(struct boot_mods *m, const char *cmd, int argc, char **argv, int *i);
+/* Checks the modules and strings, and (if there are any) writes the final
+ * boot.json (the one in *config_file plus "cmdline" and "modules") to a
+ * temporary file (removed at exit) that *config_file then names.  A
+ * --config-file listing "modules" is refused (its files would not be on the
+ * medium) unless unchecked.  0, or 1 with the error printed. */
+int mods_prepare(struct boot_mods *m, const char **config_file, int unchecked);
+
 /* image.c */
 struct image_opts {
+	struct boot_mods mods;
 	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
 	int uefi, bios;
 	int unchecked; /* skip the kernel checks (to test the loader's own) */
@@ -135,6 +155,7 @@ int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, in
 
 /* netboot.c */
 struct netboot_opts {
+	struct boot_mods mods;
 	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
 	int unchecked;
 };

@@ -18,7 +18,6 @@
 #include "source.h"
 #include "uefi.h"
 
-static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID block_io_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
 static EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;

@@ -18,7 +18,6 @@
 
 #define TFTP_BLOCK 1432 /* largest block that fits a 1500-byte frame */
 
-static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static EFI_GUID pxe_guid = EFI_PXE_BASE_CODE_PROTOCOL_GUID;
 
 static EFI_PXE_BASE_CODE_PROTOCOL *pxe;

@@ -11,6 +11,8 @@ struct file_source;
 
 extern EFI_HANDLE image;
 extern EFI_BOOT_SERVICES *bs;
+/* EFI_LOADED_IMAGE_PROTOCOL_GUID, once for the three sources (source_fs.c). */
+extern EFI_GUID loaded_image_guid;
 
 /* "0x800000000000000e EFI_NOT_FOUND", for error lines. */
 const char *efi_status(EFI_STATUS s);

@@ -118,6 +118,18 @@ int config_serialize_len(const struct eb_config *c, uint64_t len, uint8_t *out);
 #define EB_LOG_DEBUG 4
 #define EB_LOG_TRACE 5
 
+/* boot.json "cmdline" and "modules": [{"file": F, "name": N, "cmdline": C}]
+ * (issue 10).  Their strings are decoded into eb_bootcfg.strings; a field
+ * is an offset there, 0 when absent (strings[0] is "").  The bounds are on
+ * a string's JSON form, which bounds the decoded one too. */
+#define EB_MAX_MODULES 64
+#define EB_MODULE_NAME_MAX 255 /* a module's file and name */
+#define EB_CMDLINE_MAX 4095
+#define EB_BOOTCFG_STRINGS 8192 /* all of them, NULs included */
+struct eb_bootmod {
+	uint16_t file, name, cmdline; /* name: file's when absent */
+};
+
 struct eb_bootcfg {
 	uint8_t has_min_height, has_min_width;
 	uint64_t min_height, min_width;
@@ -128,6 +140,12 @@ struct eb_bootcfg {
 	uint8_t test_screen_echo; /* _test_screen_echo: elfboot's own tests only */
 	uint64_t test_sentinel;   /* copied to BootInfo._test_sentinel */
 	uint8_t test_fault;       /* EB_TEST_FAULT_*: elfboot's own tests only */
+	/* issue 10, MODULES and CMDLINE (see EB_MAX_MODULES) */
+	uint16_t cmdline;         /* offset in strings, 0: none */
+	uint16_t strings_used;
+	uint32_t module_count;
+	struct eb_bootmod modules[EB_MAX_MODULES];
+	char strings[EB_BOOTCFG_STRINGS];
 };
 
 /* boot.json "_test_fault" (off by default, like _test_sentinel): makes the
@@ -293,6 +311,12 @@ struct load_input {
 	/* FIRMWARE request (req_firmware.c): plat_smbios, plat_efi */
 	uint64_t smbios32, smbios64;
 	const struct plat_efi *efi;
+	/* issue 10, MODULES and CMDLINE: what boot.json says (0: none), and
+	 * the module files read, one per boot->modules[] (so at most
+	 * EB_MAX_MODULES). */
+	const struct eb_bootcfg *boot;
+	struct plat_file *modules;
+	uint32_t module_count;
 };
 
 struct load_result {
@@ -314,6 +338,8 @@ struct load_result {
 	uint8_t frames_zeroed;    /* copied from load_input */
 	/* The response area, after the region array in BootInfo's mapping. */
 	uint64_t req_pa, req_va, req_size, req_used;
+	/* issue 10, MODULES: where each module is mapped (0: empty file). */
+	uint64_t module_va[EB_MAX_MODULES];
 };
 
 /* Bytes of frames load_prepare needs at most (for the front end's pool). */

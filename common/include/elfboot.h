@@ -432,6 +432,34 @@ ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, smbios_
 ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_system_table) == 32, "efi_system_table");
 ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_memory_map) == 40, "efi_memory_map");
 ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_firmware_response, efi_descriptor_version) == 64, "efi_descriptor_version");
+/*
+ * Issue 10, the MODULES and CMDLINE requests' responses (docs/PROTOCOL.md,
+ * "Optional requests").  Every address is the kernel's virtual address.
+ */
+struct elfboot_module {
+	uint64_t addr;    /* +0  the file's first byte (page aligned, mapped) */
+	uint64_t size;    /* +8  bytes */
+	uint64_t name;    /* +16 NUL-terminated string */
+	uint64_t cmdline; /* +24 NUL-terminated string, "" if none */
+};                        /* 32 */
+struct elfboot_modules_response {
+	uint64_t revision; /* +0  0 */
+	uint64_t count;    /* +8  entries in modules (0: none given) */
+	uint64_t modules;  /* +16 struct elfboot_module[count] */
+};                         /* 24 */
+struct elfboot_cmdline_response {
+	uint64_t revision; /* +0  0 */
+	uint64_t cmdline;  /* +8  NUL-terminated string, "" if none given */
+	uint64_t len;      /* +16 bytes before the NUL */
+};                         /* 24 */
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_module) == 32, "module");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_module, cmdline) == 24, "module.cmdline");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_modules_response) == 24, "modules response");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_modules_response, modules) == 16,
+		      "modules response.modules");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_cmdline_response) == 24, "cmdline response");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_cmdline_response, len) == 16,
+		      "cmdline response.len");
 
 #ifdef __cplusplus
 }

@@ -59,6 +59,10 @@ uint64_t fw_size(const struct req_env *e, const struct elfboot_request *q);
 int fw_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
 int fw_finish(struct req_env *e, const struct elfboot_request *q);
 #define REQ_FIRMWARE_HANDLER REQ_SET(out, ELFBOOT_REQ_FIRMWARE, 0, fw_size, fw_prepare, fw_finish)
+/* MODULES and CMDLINE (req_modules.c): one pair of functions for both. */
+uint64_t req_modules_size(const struct req_env *e, const struct elfboot_request *q);
+int req_modules_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
+#define REQ_MODULES_HANDLER REQ_SET(out, id, 0, req_modules_size, req_modules_prepare, 0)
 
 /* 1 and *out filled if a handler answers `id` at `revision`; 0 for an
  * unknown id or a revision above the handler's max_revision (*out is then
