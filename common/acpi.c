@@ -2,7 +2,9 @@
 /*
  * acpi.c - acpi_rsdp_problem(): the one RSDP validator (acpi.h).  Pure:
  * reads the candidate bytes and formats nothing, so a BIOS scan can try it
- * at every 16-byte step cheaply.
+ * at every 16-byte step cheaply.  acpi_find_table() and acpi_madt_cpus():
+ * the RSDT/XSDT walk and the MADT's CPUs (the SMP request), every address
+ * and length bounded (firmware tables are hostile input).
  */
 #include "acpi.h"
 #include "core.h"
@@ -31,4 +33,94 @@ const char *acpi_rsdp_problem(const void *rsdp)
 	if (sum(p, len))
 		return "bad extended checksum";
 	return NULL;
+}
+
+/* Reads a table header at pa, or refuses it: NULL when it lies (partly)
+ * at or above `limit` (not identity-mapped) or its length is not sane. */
+static const uint8_t *sdt_at(uint64_t pa, uint64_t limit, uint32_t *len)
+{
+	if (!pa || pa >= limit || limit - pa < ACPI_SDT_HEADER)
+		return NULL;
+	const uint8_t *p = (const uint8_t *)(uintptr_t)pa;
+	memcpy(len, p + 4, 4);
+	if (*len < ACPI_SDT_HEADER || *len > ACPI_SDT_MAX_LEN || limit - pa < *len)
+		return NULL;
+	return p;
+}
+
+uint64_t acpi_find_table(uint64_t rsdp, const char *sig, uint64_t limit, uint32_t *len)
+{
+	if (!rsdp || rsdp >= limit || limit - rsdp < ACPI_RSDP_V2_LEN)
+		return 0;
+	const uint8_t *r = (const uint8_t *)(uintptr_t)rsdp;
+	uint64_t root = 0;
+	uint32_t step = 8, rlen, tlen; /* XSDT: 64-bit entries */
+	if (r[15] >= 2)
+		memcpy(&root, r + 24, 8);
+	if (!root) {
+		uint32_t rsdt;
+		memcpy(&rsdt, r + 16, 4);
+		root = rsdt;
+		step = 4;
+	}
+	const uint8_t *t = sdt_at(root, limit, &rlen);
+	if (!t)
+		return 0;
+	for (uint32_t off = ACPI_SDT_HEADER; off + step <= rlen; off += step) {
+		uint64_t pa = 0;
+		memcpy(&pa, t + off, step);
+		const uint8_t *e = sdt_at(pa, limit, &tlen);
+		if (e && memcmp(e, sig, 4) == 0) {
+			*len = tlen;
+			return pa;
+		}
+	}
+	return 0;
+}
+
+uint32_t acpi_madt_cpus(const void *madt, uint64_t avail, struct acpi_cpu *out, uint32_t cap,
+			const char **warn)
+{
+	const uint8_t *t = madt;
+	uint32_t len, n = 0;
+	*warn = NULL;
+	if (avail < 44)
+		return (*warn = "MADT shorter than its header"), 0;
+	memcpy(&len, t + 4, 4);
+	if (len < 44 || len > avail)
+		return (*warn = "MADT length out of bounds"), 0;
+	for (uint32_t off = 44; off < len;) {
+		const uint8_t *e = t + off;
+		if (len - off < 2 || e[1] < 2 || e[1] > len - off) {
+			*warn = "MADT entry of bad length";
+			break;
+		}
+		uint32_t flags, id, uid;
+		if (e[0] == 0 && e[1] >= 8) { /* processor local APIC */
+			uid = e[2];
+			id = e[3] == 0xff ? ~0u : e[3];
+			memcpy(&flags, e + 4, 4);
+		} else if (e[0] == 9 && e[1] >= 16) { /* processor local x2APIC */
+			memcpy(&id, e + 4, 4);
+			memcpy(&flags, e + 8, 4);
+			memcpy(&uid, e + 12, 4);
+		} else {
+			off += e[1];
+			continue;
+		}
+		off += e[1];
+		if (!(flags & 3) || id == ~0u) /* neither enabled nor online-capable */
+			continue;
+		uint32_t i = 0;
+		while (i < n && out[i].apic_id != id)
+			i++;
+		if (i < n)
+			continue; /* listed twice (type 0 and 9): once is enough */
+		if (n == cap) {
+			*warn = "more CPUs than elfboot lists";
+			break;
+		}
+		out[n++] = (struct acpi_cpu){ uid, id };
+	}
+	return n;
 }

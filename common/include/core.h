@@ -283,6 +283,14 @@ struct load_input {
 	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
+	/* SMP request (req_smp.c): two pages below 1 MiB, the first the SIPI
+	 * vector page, free for the core once it left the firmware (0: none,
+	 * the APs are listed but not started: the host simulation) */
+	uint64_t smp_low;
+	/* ... and the routine that starts them (smp.h: smp_start; 0 on the
+	 * host, which has no LAPIC to drive) */
+	int (*smp_start)(void *response, uint32_t flags, uint64_t cr3, uint64_t low,
+			 uint64_t park);
 };
 
 struct load_result {

@@ -105,4 +105,10 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 /* Stops the machine; never returns. */
 __attribute__((noreturn)) void plat_halt(void);
 
+/* SMP request: two 4 KiB pages below 1 MiB (the first becomes the APs'
+ * SIPI vector page) that the core may overwrite once it has left the
+ * firmware; asked for while the firmware runs, and only for kernels that
+ * want their APs started.  0 if there are none. */
+uint64_t plat_smp_low(void);
+
 #endif
