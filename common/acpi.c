@@ -9,6 +9,13 @@
 #include "acpi.h"
 #include "core.h"
 
+/* Unaligned little-endian loads: one instruction each, where a memcpy of
+ * 4 or 8 bytes becomes a string move at -Oz. */
+struct acpi_u32 { uint32_t v; } __attribute__((packed, may_alias));
+struct acpi_u64 { uint64_t v; } __attribute__((packed, may_alias));
+#define RD32(p) (((const struct acpi_u32 *)(const void *)(p))->v)
+#define RD64(p) (((const struct acpi_u64 *)(const void *)(p))->v)
+
 static uint8_t sum(const uint8_t *p, uint32_t n)
 {
 	uint8_t s = 0;
@@ -26,8 +33,7 @@ const char *acpi_rsdp_problem(const void *rsdp)
 		return "bad checksum";
 	if (p[15] < 2) /* revision 0: ACPI 1.0, 20 bytes and no more fields */
 		return NULL;
-	uint32_t len;
-	memcpy(&len, p + 20, 4);
+	uint32_t len = RD32(p + 20);
 	if (len < ACPI_RSDP_V2_LEN || len > ACPI_RSDP_MAX_LEN)
 		return "bad length";
 	if (sum(p, len))
@@ -42,7 +48,7 @@ static const uint8_t *sdt_at(uint64_t pa, uint64_t limit, uint32_t *len)
 	if (!pa || pa >= limit || limit - pa < ACPI_SDT_HEADER)
 		return NULL;
 	const uint8_t *p = (const uint8_t *)(uintptr_t)pa;
-	memcpy(len, p + 4, 4);
+	*len = RD32(p + 4);
 	if (*len < ACPI_SDT_HEADER || *len > ACPI_SDT_MAX_LEN || limit - pa < *len)
 		return NULL;
 	return p;
@@ -53,24 +59,17 @@ uint64_t acpi_find_table(uint64_t rsdp, const char *sig, uint64_t limit, uint32_
 	if (!rsdp || rsdp >= limit || limit - rsdp < ACPI_RSDP_V2_LEN)
 		return 0;
 	const uint8_t *r = (const uint8_t *)(uintptr_t)rsdp;
-	uint64_t root = 0;
+	uint64_t root = r[15] >= 2 ? RD64(r + 24) : 0;
 	uint32_t step = 8, rlen, tlen; /* XSDT: 64-bit entries */
-	if (r[15] >= 2)
-		memcpy(&root, r + 24, 8);
 	if (!root) {
-		uint32_t rsdt;
-		memcpy(&rsdt, r + 16, 4);
-		root = rsdt;
+		root = RD32(r + 16);
 		step = 4;
 	}
 	const uint8_t *t = sdt_at(root, limit, &rlen);
-	if (!t)
-		return 0;
-	for (uint32_t off = ACPI_SDT_HEADER; off + step <= rlen; off += step) {
-		uint64_t pa = 0;
-		memcpy(&pa, t + off, step);
+	for (uint32_t off = ACPI_SDT_HEADER; t && off + step <= rlen; off += step) {
+		uint64_t pa = step == 8 ? RD64(t + off) : RD32(t + off);
 		const uint8_t *e = sdt_at(pa, limit, &tlen);
-		if (e && memcmp(e, sig, 4) == 0) {
+		if (e && RD32(e) == RD32(sig)) {
 			*len = tlen;
 			return pa;
 		}
@@ -83,32 +82,29 @@ uint32_t acpi_madt_cpus(const void *madt, uint64_t avail, struct acpi_cpu *out, 
 {
 	const uint8_t *t = madt;
 	uint32_t len, n = 0;
+	*warn = "MADT length out of bounds";
+	if (avail < 44 || (len = RD32(t + 4)) < 44 || len > avail)
+		return 0;
 	*warn = NULL;
-	if (avail < 44)
-		return (*warn = "MADT shorter than its header"), 0;
-	memcpy(&len, t + 4, 4);
-	if (len < 44 || len > avail)
-		return (*warn = "MADT length out of bounds"), 0;
 	for (uint32_t off = 44; off < len;) {
 		const uint8_t *e = t + off;
 		if (len - off < 2 || e[1] < 2 || e[1] > len - off) {
 			*warn = "MADT entry of bad length";
 			break;
 		}
+		off += e[1];
 		uint32_t flags, id, uid;
 		if (e[0] == 0 && e[1] >= 8) { /* processor local APIC */
 			uid = e[2];
 			id = e[3] == 0xff ? ~0u : e[3];
-			memcpy(&flags, e + 4, 4);
+			flags = RD32(e + 4);
 		} else if (e[0] == 9 && e[1] >= 16) { /* processor local x2APIC */
-			memcpy(&id, e + 4, 4);
-			memcpy(&flags, e + 8, 4);
-			memcpy(&uid, e + 12, 4);
+			id = RD32(e + 4);
+			flags = RD32(e + 8);
+			uid = RD32(e + 12);
 		} else {
-			off += e[1];
 			continue;
 		}
-		off += e[1];
 		if (!(flags & 3) || id == ~0u) /* neither enabled nor online-capable */
 			continue;
 		uint32_t i = 0;

@@ -10,6 +10,7 @@
  */
 #include "core.h"
 #include "elf64.h"
+#include "requests.h"
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
@@ -89,8 +90,8 @@ static int parse_dynamic(struct elf_image *img, const struct elf64_phdr *ph)
 	if (relasz % sizeof(struct elf64_rela))
 		return eb_error("elf: DT_RELASZ %lu is not a multiple of 24", relasz);
 	if (vaddr_to_offset(img, rela, relasz, &img->rela_offset))
-		return eb_error("elf: relocation table at 0x%lx (+0x%lx) is not inside a "
-				"file-backed PT_LOAD", rela, relasz);
+		return eb_error("%s at 0x%lx (+0x%lx) is not inside a file-backed PT_LOAD",
+					"elf: relocation table", rela, relasz);
 	img->rela_count = relasz / sizeof(struct elf64_rela);
 	for (uint64_t i = 0; i < img->rela_count; i++) {
 		struct elf64_rela r;
@@ -114,16 +115,23 @@ static int damaged(uint64_t shoff, const char *why)
 			"corrupt or was misread from disk", shoff, why);
 }
 
-int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *len)
+/* Names a section header: 1 if it is `name` (with its NUL). */
+static int is_named(const struct elf_image *img, const struct elf64_shdr *strtab,
+		    const struct elf64_shdr *sh, const char *name, uint64_t n)
 {
-	struct elf_image tmp;
+	return sh->sh_name < strtab->sh_size && strtab->sh_size - sh->sh_name >= n &&
+	       memcmp(img->file + strtab->sh_offset + sh->sh_name, name, n) == 0;
+}
+
+/* Finds the config section (img->config_*) and the requests section (its
+ * header in *req, sh_info = its index, 0 if none) through the checked
+ * section headers. */
+static int scan_sections(struct elf_image *img, struct elf64_shdr *req)
+{
 	struct elf64_ehdr ehs;
-	struct elf_image *img = &tmp;
 	const struct elf64_ehdr *eh = &ehs;
-	img->file = file;
-	img->size = size;
-	*off = *len = 0;
-	if (size < sizeof ehs || memcmp(file, "\177ELF\2", 5) != 0)
+	memset(req, 0, sizeof *req);
+	if (img->size < sizeof ehs || memcmp(img->file, "\177ELF\2", 5) != 0)
 		return eb_error("elf: not an ELF64 file");
 	get(&ehs, img, 0, sizeof ehs);
 	img->config_offset = img->config_len = 0;
@@ -169,12 +177,20 @@ int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *le
 				"file", strtab.sh_offset, strtab.sh_size);
 	if (strtab.sh_size == 0 || img->file[strtab.sh_offset] != 0)
 		return damaged(eh->e_shoff, "the name table does not start with a NUL byte");
-	static const char name[] = ELFBOOT_CONFIG_SECTION;
+	/* Literals, not arrays: the messages' copies of the names merge. */
+	const char *name = ELFBOOT_CONFIG_SECTION, *rname = ELFBOOT_REQUESTS_SECTION;
 	for (uint64_t i = 1; i < shnum; i++) {
 		struct elf64_shdr sh;
 		get(&sh, img, eh->e_shoff + i * sizeof sh, sizeof sh);
-		if (sh.sh_name >= strtab.sh_size || strtab.sh_size - sh.sh_name < sizeof name ||
-		    memcmp(img->file + strtab.sh_offset + sh.sh_name, name, sizeof name) != 0)
+		if (is_named(img, &strtab, &sh, rname, sizeof ELFBOOT_REQUESTS_SECTION)) {
+			if (req->sh_info)
+				return eb_error("elf: two %s sections (headers %lu and another)",
+						rname, i);
+			*req = sh;
+			req->sh_info = (uint32_t)i; /* >= 1: found */
+			continue;
+		}
+		if (!is_named(img, &strtab, &sh, name, sizeof ELFBOOT_CONFIG_SECTION))
 			continue;
 		if (img->config_len)
 			return eb_error("elf: two %s sections (headers %lu and another)", name, i);
@@ -187,8 +203,52 @@ int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *le
 		img->config_offset = sh.sh_offset;
 		img->config_len = sh.sh_size;
 	}
-	*off = img->config_offset;
-	*len = img->config_len;
+	return EB_OK;
+}
+
+int elf_find_config(const void *file, uint64_t size, uint64_t *off, uint64_t *len)
+{
+	struct elf_image img;
+	struct elf64_shdr req;
+	img.file = file;
+	img.size = size;
+	*off = *len = 0;
+	if (scan_sections(&img, &req))
+		return EB_ERR;
+	*off = img.config_offset;
+	*len = img.config_len;
+	return EB_OK;
+}
+
+/* The optional ".elfboot-requests": allocated, inside the file-backed part
+ * of a PT_LOAD (the loader writes the slots in the loaded copy), 8-aligned,
+ * whole 32-byte records, each with its magic. */
+static int check_requests(struct elf_image *img, const struct elf64_shdr *sh)
+{
+	const char *n = ELFBOOT_REQUESTS_SECTION;
+	uint64_t count = sh->sh_size / sizeof(struct elfboot_request);
+	if (!sh->sh_info)
+		return EB_OK;
+	if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_type == SHT_NOBITS || (sh->sh_addr & 7) ||
+	    sh->sh_size % sizeof(struct elfboot_request) || count > REQ_MAX)
+		return eb_error("%s: 0x%lx+0x%lx flags 0x%lx type %u: not SHF_ALLOC, 8-aligned, "
+				"<= %u 32-byte records", n, sh->sh_addr, sh->sh_size, sh->sh_flags,
+				sh->sh_type, REQ_MAX);
+	if (count && vaddr_to_offset(img, sh->sh_addr, sh->sh_size, &img->req_offset))
+		return eb_error("%s at 0x%lx (+0x%lx) is not inside a file-backed PT_LOAD", n,
+				sh->sh_addr, sh->sh_size);
+	img->req_vaddr = sh->sh_addr;
+	img->req_count = (uint32_t)count;
+	for (uint32_t i = 0; i < img->req_count; i++) {
+		struct elfboot_request q;
+		req_record(img, i, &q);
+		if (q.magic != ELFBOOT_REQUEST_MAGIC) {
+			img->req_count = 0;
+			return eb_error("%s: record %u at 0x%lx has magic 0x%lx, not 0x%lx", n, i,
+					sh->sh_addr + (uint64_t)i * sizeof q, q.magic,
+					(uint64_t)ELFBOOT_REQUEST_MAGIC);
+		}
+	}
 	return EB_OK;
 }
 
@@ -337,7 +397,10 @@ int elf_parse(const void *file, uint64_t size, struct elf_image *img)
 				img->tls_vaddr, img->tls_filesz);
 	if (img->pie && has_dyn && parse_dynamic(img, &dyn))
 		return EB_ERR;
-	return elf_find_config(file, size, &img->config_offset, &img->config_len);
+	struct elf64_shdr req;
+	if (scan_sections(img, &req))
+		return EB_ERR;
+	return check_requests(img, &req);
 }
 
 int kernel_check(const void *file, uint64_t size, struct elf_image *img, struct eb_config *cfg)

@@ -58,12 +58,12 @@ int eb_fault_idt_live(void)
 }
 
 /* Fixed-width names, not pointers: a position-independent loader would need
- * a load-time relocation per pointer. */
-static const char mnemonic[32][9] = {
+ * a load-time relocation per pointer.  "" is a reserved vector (one literal
+ * "reserved" instead of nine 9-byte slots: BOOTX64.EFI's size budget). */
+static const char mnemonic[32][4] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
-	"#TS", "#NP", "#SS", "#GP", "#PF", "reserved", "#MF", "#AC", "#MC", "#XM",
-	"#VE", "#CP", "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-	"#HV", "#VC", "#SX", "reserved",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "", "", "", "", "", "", "#HV", "#VC", "#SX", "",
 };
 
 static int has_error_code(uint64_t v)
@@ -91,7 +91,7 @@ void eb_fault(const struct eb_fault_frame *f)
 	uint64_t a;
 	__asm__ volatile("mov %%cr2, %0" : "=r"(a));
 	eb_snprintf(cr2, sizeof cr2, " CR2 0x%lx", a);
-	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx RSP 0x%lx%s while %s", v, mnemonic[v], err,
+	eb_error("CPU exception %lu (%s)%s at RIP 0x%lx RSP 0x%lx%s while %s", v, *mnemonic[v] ? mnemonic[v] : "reserved", err,
 		 f->rip, f->rsp, cr2, phase ? phase : "starting");
 	eb_fatal();
 }

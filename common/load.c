@@ -8,7 +8,7 @@
  * address in it is identity-mapped.  Touches no firmware, so the host unit
  * tests run it over host memory.
  */
-#include "core.h"
+#include "requests.h"
 
 #define BOOT_INFO_SIZE sizeof(struct elfboot_boot_info)
 #define PHYS_LIMIT (1ull << 52) /* the architectural MAXPHYADDR bound */
@@ -272,7 +272,8 @@ uint64_t load_estimate(const struct load_input *in, const struct elf_image *img,
 	if (cfg->has_physical_memory)
 		tables += (top >> 30) + 4; /* one 2 MiB-page directory per GiB at worst */
 	uint64_t cap = in->map_count + 2 * FA_MAX_RECORDS + 16;
-	pages += (BOOT_INFO_SIZE + cap * sizeof(struct elfboot_memory_region)) / EB_PAGE + 1;
+	pages += (BOOT_INFO_SIZE + cap * sizeof(struct elfboot_memory_region) + 16 +
+		  req_estimate(in, img)) / EB_PAGE + 1;
 	pages += tables + 64;
 	return (pages + pages / 8) * EB_PAGE;
 }
@@ -385,10 +386,18 @@ int load_prepare(struct load_input *in, const struct elf_image *img,
 	int now = memmap_export(in->map, in->map_count, in->fw, 0, 0x7fffffff);
 	r->bi_cap = (uint32_t)now + 2 * FA_MAX_RECORDS + 16;
 	uint64_t bytes = BOOT_INFO_SIZE + (uint64_t)r->bi_cap * sizeof(struct elfboot_memory_region);
+	/* The requests' responses follow in the same mapping (docs/PROTOCOL.md). */
+	uint64_t resp_off = EB_ALIGN_UP(bytes, 16);
+	r->req_size = req_estimate(in, &r->img);
+	bytes = resp_off + r->req_size;
 	if (fa_alloc(&r->fa, EB_ALIGN_UP(bytes, EB_PAGE) / EB_PAGE, EB_PAGE, &r->bi_pa))
 		return eb_error("load: boot info: %s", eb_last_error());
 	memset((void *)(uintptr_t)r->bi_pa, 0, EB_ALIGN_UP(bytes, EB_PAGE));
 	if (map_phys(r, &vs, &r->cfg.boot_info, r->bi_pa, bytes, "boot info", &r->boot_info_va))
+		return EB_ERR;
+	r->req_pa = r->bi_pa + resp_off;
+	r->req_va = r->boot_info_va + resp_off;
+	if (req_prepare(in, r))
 		return EB_ERR;
 	if (place_trampoline(r, &vs))
 		return EB_ERR;
@@ -423,7 +432,7 @@ int load_kernel(struct load_input *in, struct load_result *r)
 	struct elf_image img;
 	struct eb_config cfg;
 	if (kernel_check((const void *)(uintptr_t)in->kernel.addr, in->kernel.size, &img, &cfg) ||
-	    load_prepare(in, &img, &cfg, r))
+	    load_prepare(in, &img, &cfg, r) || load_finish(in, r))
 		return EB_ERR;
-	return load_finish(in, r);
+	return req_finish(in, r);
 }

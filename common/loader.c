@@ -7,8 +7,9 @@
  * builds the kernel's world (load.c) and jumps.  Any failure prints one line
  * and halts: nothing jumps to a kernel that failed a check.
  */
-#include "core.h"
+#include "requests.h"
 #include "cpu.h"
+#include "smp.h"
 
 /* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
  * builds with -include; a build without it (the seam's link test) says so. */
@@ -142,6 +143,12 @@ void loader_main(void)
 		eb_log(EB_LOG_INFO, "elfboot: ramdisk %lu bytes at 0x%lx\r\n", in.ramdisk.size,
 			  in.ramdisk.addr);
 	in.rsdp = plat_rsdp();
+	if (req_wanted(&img, ELFBOOT_REQ_SMP)) { /* SMP: the APs' start-up pages */
+		in.smp_low = plat_smp_low();
+		in.smp_start = smp_start;
+	}
+	in.tsc_entry = t0;
+	in.unix_seconds = -1;
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
 	in.alloc_max = plat_alloc_limit();
@@ -183,5 +190,7 @@ void loader_main(void)
 		  result.vmm.tables, (unsigned)result.boot_info->memory_regions_len,
 		  (t1 - t0) / 1000000);
 	eb_phase("jumping to the kernel");
+	if (req_finish(&in, &result)) /* as late as possible: TSC at the jump */
+		eb_fatal();
 	jump(&result);
 }

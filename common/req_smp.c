@@ -30,44 +30,52 @@ static uint32_t bsp_apic_id(void)
 	return b >> 24;
 }
 
-/* The CPUs to report: the MADT's, the BSP among them (added if missing). */
-static uint32_t smp_list(const struct load_input *in, struct acpi_cpu *f, int loud)
+/* The CPUs to report: the MADT's, the BSP among them (added if missing,
+ * so there is always room for it).  Returns the count, *bsp its ID. */
+static uint32_t smp_list(const struct load_input *in, struct acpi_cpu *f, uint32_t *bsp,
+			 int loud)
 {
-	uint32_t len, n = 0, bsp = bsp_apic_id();
+	uint32_t len, n = 0;
 	const char *warn = "no MADT";
 	uint64_t madt = acpi_find_table(in->rsdp, "APIC", in->alloc_max, &len);
 	if (madt)
-		n = acpi_madt_cpus((const void *)(uintptr_t)madt, len, f, SMP_MAX_CPUS, &warn);
+		n = acpi_madt_cpus((const void *)(uintptr_t)madt, len, f, SMP_MAX_CPUS - 1, &warn);
 	if (warn && loud)
-		eb_log(EB_LOG_WARN, "elfboot: warning: SMP: %s at 0x%lx; listing %u CPUs\r\n", warn,
-		       madt, n);
-	uint32_t i = 0;
-	while (i < n && f[i].apic_id != bsp)
-		i++;
-	if (i == n)
-		f[n < SMP_MAX_CPUS ? n++ : n - 1] = (struct acpi_cpu){ 0, bsp };
-	return n;
+		eb_log(EB_LOG_WARN, "elfboot: warning: SMP: %s\r\n", warn);
+	*bsp = bsp_apic_id();
+	for (uint32_t i = 0; i < n; i++)
+		if (f[i].apic_id == *bsp)
+			return n;
+	f[n] = (struct acpi_cpu){ 0, *bsp };
+	return n + 1;
+}
+
+/* The response, the records, then the APs' stacks (16-aligned: the
+ * records are 40 bytes each). */
+static uint64_t smp_bytes(uint64_t n)
+{
+	return EB_ALIGN_UP(sizeof(struct elfboot_smp_response) + n * sizeof(struct elfboot_smp_cpu),
+			   16) + (n - 1) * AP_STACK;
 }
 
 uint64_t smp_size(const struct req_env *env, const struct elfboot_request *q)
 {
 	(void)q;
 	struct acpi_cpu f[SMP_MAX_CPUS];
-	uint64_t n = smp_list(env->in, f, 0);
-	return sizeof(struct elfboot_smp_response) + n * sizeof(struct elfboot_smp_cpu) +
-	       16 + (n - 1) * AP_STACK;
+	uint32_t bsp;
+	return smp_bytes(smp_list(env->in, f, &bsp, 0));
 }
 
 /* A fresh frame mapped at its own address in the kernel's tables, where
- * the kernel mapped nothing (like the hand-off page). */
+ * the kernel mapped nothing (like the hand-off page; vmm_map refuses a
+ * page already mapped). */
 static uint64_t identity_page(struct load_result *r)
 {
 	for (int i = 0; i < 16; i++) {
-		uint64_t pa, got, fl;
+		uint64_t pa;
 		if (fa_alloc(&r->fa, 1, EB_PAGE, &pa))
 			return 0;
-		if (vmm_translate(&r->vmm, pa, &got, &fl) == EB_NOTFOUND &&
-		    vmm_map(&r->vmm, pa, pa, EB_PAGE, 0, 0, "SMP parking page") == EB_OK)
+		if (vmm_map(&r->vmm, pa, pa, EB_PAGE, 0, 0, "SMP parking page") == EB_OK)
 			return pa;
 	}
 	return 0;
@@ -77,42 +85,38 @@ int smp_prepare(struct req_env *env, const struct elfboot_request *q, uint64_t *
 {
 	(void)q;
 	struct acpi_cpu f[SMP_MAX_CPUS];
-	uint32_t n = smp_list(env->in, f, 1), bsp = bsp_apic_id();
-	uint64_t cva, sva = 0;
-	struct elfboot_smp_response *resp =
-		req_alloc(env, sizeof *resp + n * sizeof(struct elfboot_smp_cpu), va);
-	if (!resp || (n > 1 && !req_alloc(env, (n - 1) * AP_STACK, &sva)))
+	uint32_t bsp, n = smp_list(env->in, f, &bsp, 1);
+	struct elfboot_smp_response *resp = req_alloc(env, smp_bytes(n), va);
+	if (!resp)
 		return EB_ERR;
-	cva = *va + sizeof *resp;
 	resp->bsp_lapic_id = bsp;
 	resp->cpu_count = n;
-	resp->cpus = cva;
+	resp->cpus = *va + sizeof *resp;
+	uint64_t stack = *va + smp_bytes(1);
 	struct elfboot_smp_cpu *c = (struct elfboot_smp_cpu *)(resp + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		c[i].processor_id = f[i].uid;
 		c[i].lapic_id = f[i].apic_id;
-		/* 2 until the AP says it started (finish) */
-		c[i].state = f[i].apic_id == bsp ? 1 : 2;
-		if (c[i].state == 2) {
-			sva += AP_STACK;
-			c[i].stack_top = sva;
+		c[i].state = ELFBOOT_SMP_BSP;
+		if (f[i].apic_id != bsp) { /* failed until it says it started */
+			c[i].state = ELFBOOT_SMP_FAILED;
+			c[i].stack_top = stack += AP_STACK;
 		}
 	}
-	smp_low = smp_park = 0;
-	if (n < 2 || !env->in->smp_low || !env->in->smp_start)
+	smp_low = 0;
+	struct load_input *in = env->in;
+	if (n < 2 || !in->smp_low || !in->smp_start)
 		return EB_OK; /* nothing to start, or no way to (host simulation) */
-	uint64_t low = env->in->smp_low, pa, fl;
-	struct load_result *r = env->r;
 	/* The start-up page must mean the same before and after the AP loads
-	 * the kernel's CR3. */
-	if (vmm_translate(&r->vmm, low, &pa, &fl) == EB_OK ||
-	    vmm_map(&r->vmm, low, low, EB_PAGE, 0, 0, "SMP start-up page") ||
-	    !(smp_park = identity_page(r))) {
-		eb_log(EB_LOG_WARN, "elfboot: warning: SMP: no identity mapping for the AP start-up "
-		       "page 0x%lx (the kernel maps it); APs not started\r\n", low);
+	 * the kernel's CR3: a kernel mapping that address keeps its APs
+	 * unstarted (listed as failed), with a warning, not a stop. */
+	if (vmm_map(&env->r->vmm, in->smp_low, in->smp_low, EB_PAGE, 0, 0, "SMP start-up page") ||
+	    !(smp_park = identity_page(env->r))) {
+		eb_log(EB_LOG_WARN, "elfboot: warning: SMP: %s; APs not started\r\n",
+		       eb_last_error());
 		return EB_OK;
 	}
-	smp_low = low;
+	smp_low = in->smp_low;
 	return EB_OK;
 }
 

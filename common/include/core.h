@@ -173,6 +173,9 @@ struct elf_image {
 	uint64_t relro_vaddr, relro_memsz;
 	uint64_t rela_offset, rela_count; /* file offset of Elf64_Rela[] */
 	uint64_t config_offset, config_len; /* 0/0 if no section */
+	/* .elfboot-requests (requests.c): checked records, req_count 0 if none */
+	uint64_t req_vaddr, req_offset; /* unrelocated address, file offset */
+	uint32_t req_count;
 };
 
 /* Validates the ELF as hostile input and fills *img (no memory touched). */
@@ -283,6 +286,10 @@ struct load_input {
 	 * anonymous memory): skip clearing fresh frames, so a sparse simulated
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
+	/* Requests (requests.c).  TIMESTAMPS: filled by loader_main when the
+	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
+	uint64_t tsc_entry, tsc_hz;
+	int64_t unix_seconds;
 	/* SMP request (req_smp.c): two pages below 1 MiB, the first the SIPI
 	 * vector page, free for the core once it left the firmware (0: none,
 	 * the APs are listed but not started: the host simulation) */
@@ -310,6 +317,8 @@ struct load_result {
 	struct elf_image img;
 	struct eb_config cfg;
 	uint8_t frames_zeroed;    /* copied from load_input */
+	/* The response area, after the region array in BootInfo's mapping. */
+	uint64_t req_pa, req_va, req_size, req_used;
 };
 
 /* Bytes of frames load_prepare needs at most (for the front end's pool). */

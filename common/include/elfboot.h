@@ -338,6 +338,116 @@ elfboot_regions(const struct elfboot_boot_info *info)
 			__asm__ volatile("cli; hlt");                         \
 	}
 
+/* ------------------------------------------------------------------------
+ * Optional requests (".elfboot-requests"), an elfboot extension
+ *
+ * A kernel may add records to an allocated section ".elfboot-requests"
+ * (ELFBOOT_REQUEST_* below).  A loader that knows a record's id and
+ * revision writes the virtual address of its response into `response`;
+ * every other record keeps 0.  Loaders without requests ignore the
+ * section, so a kernel must check the slot before using a response.
+ * ---------------------------------------------------------------------- */
+
+#define ELFBOOT_REQUESTS_SECTION ".elfboot-requests"
+#define ELFBOOT_REQUEST_MAGIC 0x5351455242464c45ull /* "ELFBREQS" */
+
+/* One record, 32 bytes, 8-aligned; each carries its own magic, so the
+ * linker may order and pad the section as it likes. */
+struct elfboot_request {
+	uint64_t magic;    /* +0  ELFBOOT_REQUEST_MAGIC */
+	uint64_t id;       /* +8  ELFBOOT_REQ_* */
+	uint32_t revision; /* +16 request revision the kernel speaks (0 today) */
+	uint32_t flags;    /* +20 request-specific */
+	uint64_t response; /* +24 written by the loader: virtual address of the
+	                      response, 0 = not answered */
+};                         /* 32 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_request) == 32, "request");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_request, id) == 8, "request");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_request, revision) == 16, "request");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_request, flags) == 20, "request");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_request, response) == 24, "request");
+
+#define ELFBOOT_REQ_SMP        0x6e1f3b0c8a2d5e01ull
+#define ELFBOOT_REQ_MODULES    0x6e1f3b0c8a2d5e02ull
+#define ELFBOOT_REQ_CMDLINE    0x6e1f3b0c8a2d5e03ull
+#define ELFBOOT_REQ_TIMESTAMPS 0x6e1f3b0c8a2d5e04ull
+#define ELFBOOT_REQ_FIRMWARE   0x6e1f3b0c8a2d5e05ull
+
+/*
+ * ELFBOOT_REQUEST(name, id, revision, flags) defines one record.  It is
+ * `used` (and `retain`) so no linker drops it, and volatile because the
+ * loader writes .response behind the compiler's back.  Read the answer with
+ * ELFBOOT_RESPONSE(name, struct elfboot_..._response), 0 if unanswered.
+ */
+#define ELFBOOT_REQUEST(name, id_, revision_, flags_)                         \
+	__attribute__((section(ELFBOOT_REQUESTS_SECTION), used, aligned(8)))  \
+	ELFBOOT_RETAIN volatile struct elfboot_request name = {               \
+		ELFBOOT_REQUEST_MAGIC, (id_), (revision_), (flags_), 0 }
+#define ELFBOOT_RESPONSE(name, type) ((type *)(uintptr_t)(name).response)
+
+#define ELFBOOT_REQUEST_SMP(name, flags)  ELFBOOT_REQUEST(name, ELFBOOT_REQ_SMP, 0, flags)
+#define ELFBOOT_REQUEST_MODULES(name)     ELFBOOT_REQUEST(name, ELFBOOT_REQ_MODULES, 0, 0)
+#define ELFBOOT_REQUEST_CMDLINE(name)     ELFBOOT_REQUEST(name, ELFBOOT_REQ_CMDLINE, 0, 0)
+#define ELFBOOT_REQUEST_TIMESTAMPS(name)  ELFBOOT_REQUEST(name, ELFBOOT_REQ_TIMESTAMPS, 0, 0)
+#define ELFBOOT_REQUEST_FIRMWARE(name)    ELFBOOT_REQUEST(name, ELFBOOT_REQ_FIRMWARE, 0, 0)
+
+/* TIMESTAMPS: TSC readings of the bootstrap CPU and the wall clock. */
+struct elfboot_timestamps_response {
+	uint64_t revision;          /* +0  0 */
+	uint64_t tsc_loader_entry;  /* +8  the loader started */
+	uint64_t tsc_kernel_loaded; /* +16 the kernel's segments were in place */
+	uint64_t tsc_jump;          /* +24 the last reading before the jump */
+	uint64_t tsc_hz;            /* +32 TSC ticks per second, 0 unknown */
+	int64_t unix_seconds;       /* +40 wall clock at boot (UTC if the RTC
+	                               is), -1 unknown */
+};                                  /* 48 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_timestamps_response) == 48, "timestamps");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_timestamps_response, tsc_jump) == 24, "ts");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_timestamps_response, tsc_hz) == 32, "ts");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_timestamps_response, unix_seconds) == 40, "ts");
+
+/* Other requests' responses follow, one block each. */
+
+/* SMP: every CPU of the ACPI MADT.  Each application processor was started
+ * into long mode on the kernel's page tables and spins on its own record;
+ * writing goto_address releases it (docs/PROTOCOL.md, "Request: SMP").
+ * Request flags bit 0: switch the LAPICs to x2APIC mode if the CPU has it. */
+#define ELFBOOT_SMP_X2APIC 1u      /* request and response flags bit 0 */
+#define ELFBOOT_SMP_PARKED 0u      /* state: an AP, waiting on goto_address */
+#define ELFBOOT_SMP_BSP 1u         /* state: the CPU running the kernel */
+#define ELFBOOT_SMP_FAILED 2u      /* state: did not start; never runs */
+
+struct elfboot_smp_cpu {
+	uint32_t processor_id;           /* +0  ACPI processor UID */
+	uint32_t lapic_id;               /* +4  LAPIC (x2APIC) ID */
+	uint32_t state;                  /* +8  ELFBOOT_SMP_PARKED/BSP/FAILED */
+	uint32_t _pad;                   /* +12 */
+	volatile uint64_t goto_address;  /* +16 the kernel writes it; the AP
+	                                    jumps there with rdi = this
+	                                    record's address, rsp = stack_top
+	                                    - 8 holding a zero return address */
+	volatile uint64_t extra_argument; /* +24 free for the kernel */
+	uint64_t stack_top;              /* +32 16-aligned, 16 KiB of stack;
+	                                    0 for the BSP */
+};                                       /* 40 */
+
+struct elfboot_smp_response {
+	uint64_t revision;     /* +0  0 */
+	uint32_t flags;        /* +8  ELFBOOT_SMP_X2APIC: LAPICs in x2APIC mode */
+	uint32_t bsp_lapic_id; /* +12 */
+	uint64_t cpu_count;    /* +16 records in cpus, the BSP included */
+	uint64_t cpus;         /* +24 VA of struct elfboot_smp_cpu[cpu_count] */
+};                             /* 32 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_smp_cpu) == 40, "smp cpu");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_cpu, goto_address) == 16, "smp cpu");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_cpu, stack_top) == 32, "smp cpu");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_smp_response) == 32, "smp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_response, cpus) == 24, "smp");
+
+
 #ifdef __cplusplus
 }
 #endif
