@@ -34,12 +34,32 @@ void eb_fatal(void)
 	plat_halt();
 }
 
-static const char *mapping_str(const struct eb_mapping *m, char *buf, size_t n)
+/* TSC ticks per second: CPUID 0x15 (crystal clock and ratio) when the CPU
+ * gives it; else timed against 5 ms of PIT channel 2 (the speaker channel:
+ * the firmware's tick, channel 0, is left alone); 0 if the PIT never
+ * answers within ~2^32 ticks (no 8254).  CPUID 0x16's base frequency is
+ * not used: it need not be the TSC's. */
+static uint64_t tsc_rate(void)
 {
-	if (!m->fixed)
-		return "dynamic";
-	eb_snprintf(buf, n, "0x%lx", m->addr);
-	return buf;
+	uint32_t max, a, b, c, d;
+	cpu_cpuid(0, &max, &b, &c, &d);
+	if (max >= 0x15) {
+		cpu_cpuid(0x15, &a, &b, &c, &d);
+		if (a && b && c)
+			return (uint64_t)c * b / a;
+	}
+	enum { PIT_HZ = 1193182, TICKS = PIT_HZ / 200 };
+	uint8_t gate = inb(0x61);
+	outb(0x61, (gate & ~2) | 1); /* gate on, speaker off */
+	outb(0x43, 0xb0);            /* channel 2, lo/hi byte, mode 0 */
+	outb(0x42, TICKS & 0xff);
+	outb(0x42, TICKS >> 8);
+	uint64_t t0 = cpu_rdtsc(), t;
+	do /* OUT2 (port 0x61 bit 5) rises when the count runs out */
+		t = cpu_rdtsc() - t0;
+	while (!(inb(0x61) & 0x20) && t < (1ull << 32));
+	outb(0x61, gate);
+	return t < (1ull << 32) ? t * PIT_HZ / TICKS : 0;
 }
 
 typedef void (*trampoline_fn)(uint64_t bi, uint64_t entry, uint64_t stack, uint64_t cr3,
@@ -106,14 +126,10 @@ void loader_main(void)
 		eb_error("kernel-x86_64: %s", why);
 		eb_fatal();
 	}
-	char b1[24], b2[24];
 	eb_log(EB_LOG_INFO, "elfboot: kernel %lu bytes, %s, entry 0x%lx, config %u bytes (api %u.%u.%u); "
 		  ELFBOOT_ID "\r\n",
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
 		  cfg.version_major, cfg.version_minor, cfg.version_patch);
-	eb_log(EB_LOG_DEBUG, "elfboot: stack %lu bytes at %s, boot info at %s\r\n", cfg.kernel_stack_size,
-		  mapping_str(&cfg.kernel_stack, b1, sizeof b1),
-		  mapping_str(&cfg.boot_info, b2, sizeof b2));
 
 	uint64_t min_w = cfg.has_min_width ? cfg.min_width : 0;
 	uint64_t min_h = cfg.has_min_height ? cfg.min_height : 0;
@@ -149,6 +165,10 @@ void loader_main(void)
 	}
 	in.tsc_entry = t0;
 	in.unix_seconds = -1;
+	if (req_wanted(&img, ELFBOOT_REQ_TIMESTAMPS)) { /* costs ~5 ms: only when asked */
+		in.tsc_hz = tsc_rate();
+		in.unix_seconds = plat_wall_clock();
+	}
 	in.has_1g = cpu_has_1g_pages();
 	in.seed = cpu_entropy();
 	in.alloc_max = plat_alloc_limit();

@@ -105,8 +105,8 @@ static uint64_t req_walk(struct load_input *in, const struct elf_image *img,
 			if (known && h.prepare(&env, &q, &va))
 				return (uint64_t)EB_ERR;
 			if (!va)
-				eb_log(EB_LOG_INFO, "elfboot: request %u, id 0x%lx revision %u: "
-				       "unanswered\r\n", i, q.id, q.revision);
+				eb_log(EB_LOG_INFO, "elfboot: request %u (id 0x%lx rev %u) unanswered\r\n",
+				       i, q.id, q.revision);
 			*slot = va; /* also clears whatever the file had there */
 		} else if (known && h.finish && *slot &&
 			   vmm_translate(&r->vmm, *slot, &pa, &fl) == EB_OK) {

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "config_layout.h"
-#include "core.h"
+#include "requests.h"
 #include "sim.h"
 #include "tool.h"
 
@@ -205,6 +205,49 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/* The kernel's .elfboot-requests records (config show): id, name,
+ * revision, flags; with answers, what this loader makes of each. */
+static void show_requests(const struct elf_image *img, int json, const struct sim_result *r)
+{
+	struct elfboot_request q;
+	if (json)
+		printf(",\n  \"requests\": [");
+	else if (!r)
+		printf("requests: %u in %s%s\n", img->req_count, ELFBOOT_REQUESTS_SECTION,
+		       img->req_count ? "" : " (none)");
+	else
+		printf("  requests (%u):\n", img->req_count);
+	for (uint32_t i = 0; i < img->req_count; i++) {
+		req_record(img, i, &q);
+		const char *name = req_name(q.id);
+		const char *id = name ? name : "unknown";
+		struct req_handler h = { 0 };
+		req_handler_for(q.id, q.revision, &h); /* h.id stays 0 for no handler */
+		if (json) {
+			printf("%s\n    { \"id\": \"0x%016lx\", \"name\": \"%s\", \"revision\": %u, "
+			       "\"flags\": %u", i ? "," : "", (unsigned long)q.id, id, q.revision,
+			       q.flags);
+			if (r)
+				printf(", \"answered\": %s", r->req_response[i] ? "true" : "false");
+			printf(" }");
+			continue;
+		}
+		printf("  %-12s id 0x%016lx revision %u flags 0x%x", id, (unsigned long)q.id,
+		       q.revision, q.flags);
+		if (!r)
+			printf("\n");
+		else if (r->req_response[i])
+			printf(": answered, response at 0x%lx\n", (unsigned long)r->req_response[i]);
+		else if (name && h.id == q.id)
+			printf(": not answered (revision above %u)\n", h.max_revision);
+		else
+			printf(": not answered (%s)\n", name ? "this loader has no handler"
+							    : "unknown id");
+	}
+	if (json)
+		printf("%s]", img->req_count ? "\n  " : "");
+}
+
 int config_show(const char *path, const char *label, int json)
 {
 	uint64_t size, off = 0, len = 0;
@@ -251,6 +294,7 @@ int config_show(const char *path, const char *label, int json)
 			printf(",\n  \"%s\": %s%s%s", f->key, quote ? "\"" : "", none ? "null" : v,
 			       quote ? "\"" : "");
 		}
+		show_requests(&img, 1, 0);
 		printf("\n}\n");
 	} else {
 		printf("kernel: %s (%s, entry 0x%lx)\n", label,
@@ -272,6 +316,7 @@ int config_show(const char *path, const char *label, int json)
 			else
 				printf("%-42s %s\n", f->key, v);
 		}
+		show_requests(&img, 0, 0);
 	}
 	rc = 0;
 out:
@@ -336,6 +381,11 @@ static int config_check(const char *path)
 		printf("    recursive index     %u\n", bi->recursive_index.value);
 	printf("    page-table pages    %lu\n", (unsigned long)r.tables);
 	printf("    frames allocated    %lu KiB\n", (unsigned long)(r.allocated >> 10));
+	if (img.req_count) {
+		printf("    responses           0x%lx, %lu bytes (after boot info)\n",
+		       (unsigned long)r.req_va, (unsigned long)r.req_used);
+		show_requests(&img, 0, &r);
+	}
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "core.h"
+#include "requests.h"
 #include "sim.h"
 
 #define GIB (1ull << 30)
@@ -188,7 +188,9 @@ int sim_load(const uint8_t *kernel, uint64_t size, const struct sim_opts *o,
 	machine(&in, map, lo_size, hi_size, files_at, size, o->ramdisk_size);
 	memcpy((void *)(uintptr_t)files_at, kernel, size);
 
-	int rc = load_prepare(&in, &img, &cfg, &r) || load_finish(&in, &r) ? SIM_BOOT_FAIL : SIM_OK;
+	in.unix_seconds = -1;
+	int rc = load_prepare(&in, &img, &cfg, &r) || load_finish(&in, &r) || req_finish(&in, &r)
+			 ? SIM_BOOT_FAIL : SIM_OK;
 	if (rc == SIM_OK) {
 		out->entry = r.entry;
 		out->stack_top = r.stack_top;
@@ -203,6 +205,16 @@ int sim_load(const uint8_t *kernel, uint64_t size, const struct sim_opts *o,
 		out->nregions = (uint32_t)(n < SIM_MAX_REGIONS ? n : SIM_MAX_REGIONS);
 		memcpy(out->regions, (const uint8_t *)r.boot_info + sizeof r.bi,
 		       out->nregions * sizeof out->regions[0]);
+		/* Each slot as the kernel will read it, through its page tables. */
+		out->nreq = r.img.req_count;
+		out->req_va = r.req_va;
+		out->req_used = r.req_used;
+		for (uint32_t i = 0; i < r.img.req_count && i < REQ_MAX; i++) {
+			uint64_t pa, fl, va = r.bi.kernel_image_offset + r.img.req_vaddr +
+					      i * sizeof(struct elfboot_request) + 24;
+			if (vmm_translate(&r.vmm, va, &pa, &fl) == EB_OK)
+				memcpy(&out->req_response[i], (const void *)(uintptr_t)pa, 8);
+		}
 	} else {
 		snprintf(out->error, sizeof out->error, "%s", eb_last_error());
 	}

@@ -57,6 +57,11 @@ struct sim_result {
 	                                address space; the copy is below */
 	uint32_t nregions;           /* number of entries copied */
 	struct elfboot_memory_region regions[SIM_MAX_REGIONS];
+	/* .elfboot-requests: what the loader wrote into each record's slot
+	 * (0: unanswered) and the response area after BootInfo. */
+	uint32_t nreq;
+	uint64_t req_response[64]; /* REQ_MAX */
+	uint64_t req_va, req_used;
 };
 
 /* Runs kernel_check and the whole load of kernel[0..size) on the simulated

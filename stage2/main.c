@@ -11,6 +11,7 @@
 #include "acpi.h"
 #include "bios.h"
 #include "core.h"
+#include "requests.h"
 #include "cpu.h"
 #include "source.h"
 #include "stage2.h"
@@ -481,6 +482,35 @@ uint64_t plat_rsdp(void)
 		if (!acpi_rsdp_problem(phys(p)))
 			return p;
 	return 0;
+}
+
+/* TIMESTAMPS: the CMOS real-time clock (ports 0x70/0x71), in BCD or
+ * binary and 12- or 24-hour form as status register B says.  Read right
+ * after the update-in-progress flag clears: the RTC then promises 244 us
+ * without an update, ample for six port reads, so no field can tear.  The
+ * year is taken as 20yy (the century register's place is not standard). */
+int64_t plat_wall_clock(void)
+{
+	static const uint8_t reg[6] = { 9, 8, 7, 4, 2, 0 }; /* year .. second */
+	uint8_t v[6];
+	outb(0x70, 0x0b);
+	uint8_t mode = inb(0x71);
+	while (outb(0x70, 0x0a), inb(0x71) & 0x80)
+		;
+	for (int i = 0; i < 6; i++) {
+		outb(0x70, reg[i]);
+		v[i] = inb(0x71);
+	}
+	uint8_t pm = v[3] & 0x80;
+	v[3] &= 0x7f;
+	for (int i = 0; i < 6; i++)
+		if (!(mode & 4)) /* BCD */
+			v[i] = (uint8_t)((v[i] >> 4) * 10 + (v[i] & 15));
+	if (!(mode & 2) && v[3] == 12) /* 12-hour: 12 AM is 0, 12 PM is 12 */
+		v[3] = 0;
+	if (!(mode & 2) && pm)
+		v[3] += 12;
+	return eb_unix_time(2000u + v[0], v[1], v[2], v[3], v[4], v[5]);
 }
 
 int plat_reserve(uint64_t bytes, uint64_t *addr)

@@ -15,6 +15,7 @@
 
 #include "acpi.h"
 #include "core.h"
+#include "requests.h"
 #include "cpu.h"
 #include "source.h"
 #include "uefi.h"
@@ -329,6 +330,19 @@ uint64_t plat_rsdp(void)
 		       "ignoring it\r\n", cand[i], i ? "1.0" : "2.0", why);
 	}
 	return 0;
+}
+
+/* TIMESTAMPS: the firmware's clock.  A TimeZone other than "unspecified"
+ * is applied as UEFI 2.7+ defines it (Localtime = UTC + TimeZone). */
+int64_t plat_wall_clock(void)
+{
+	EFI_TIME t;
+	if (EFI_ERROR(uefi_call_wrapper(st->RuntimeServices->GetTime, 2, &t, 0)))
+		return -1;
+	int64_t s = eb_unix_time(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
+	if (s >= 0 && t.TimeZone != EFI_UNSPECIFIED_TIMEZONE)
+		s -= (int64_t)t.TimeZone * 60;
+	return s;
 }
 
 uint64_t plat_alloc_limit(void)

@@ -105,7 +105,14 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 /* Stops the machine; never returns. */
 __attribute__((noreturn)) void plat_halt(void);
 
-/* SMP request: two 4 KiB pages below 1 MiB (the first becomes the APs'
+/* ---- TIMESTAMPS request (common/req_timestamps.c) ---- */
+/* The wall clock now as UNIX seconds (UTC as far as the firmware knows),
+ * -1 if it cannot be read.  Called only while the firmware still runs
+ * (UEFI GetTime; BIOS: the CMOS RTC), only for kernels that ask. */
+int64_t plat_wall_clock(void);
+
+/* ---- SMP request (common/req_smp.c) ---- */
+/* Two 4 KiB pages below 1 MiB (the first becomes the APs'
  * SIPI vector page) that the core may overwrite once it has left the
  * firmware; asked for while the firmware runs, and only for kernels that
  * want their APs started.  0 if there are none. */

@@ -50,6 +50,10 @@ struct req_handler {
 uint64_t ts_size(const struct req_env *e, const struct elfboot_request *q);
 int ts_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
 int ts_finish(struct req_env *e, const struct elfboot_request *q);
+/* Seconds since 1970-01-01 00:00 of a calendar date and time (years
+ * 1970-2399), -1 if a field is out of range (the front ends' clocks). */
+int64_t eb_unix_time(uint32_t year, uint32_t mon, uint32_t day, uint32_t hour, uint32_t min,
+		     uint32_t sec);
 #define REQ_TIMESTAMPS_HANDLER REQ_SET(out, ELFBOOT_REQ_TIMESTAMPS, 0, ts_size, ts_prepare, ts_finish)
 uint64_t smp_size(const struct req_env *e, const struct elfboot_request *q);
 int smp_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);

@@ -31,6 +31,10 @@ struct gen {
 	uint64_t dyn_vaddr;       /* where the dynamic segment goes (PIE) */
 	/* filled by gen_build: */
 	uint64_t phoff, shoff, config_off, dyn_off, rela_off, size;
+	/* A .elfboot-requests section header (sh_name is filled in); nreq
+	 * copies of it (2: a duplicate).  Its bytes are the test's to place. */
+	int nreq;
+	struct elf64_shdr req;
 };
 
 static inline uint64_t gen_align(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
@@ -97,7 +101,7 @@ static inline uint64_t gen_build(struct gen *g, uint8_t *out, uint64_t cap)
 	}
 	memcpy(out + g->phoff, ph, 56 * (uint64_t)nph);
 	/* Sections: null, config (optional), shstrtab. */
-	static const char strtab[] = "\0.bootloader-config\0.shstrtab";
+	static const char strtab[] = "\0.bootloader-config\0.shstrtab\0.elfboot-requests";
 	g->config_off = 0;
 	if (g->config) {
 		g->config_off = off;
@@ -108,7 +112,7 @@ static inline uint64_t gen_build(struct gen *g, uint8_t *out, uint64_t cap)
 	memcpy(out + off, strtab, sizeof strtab);
 	off = gen_align(off + sizeof strtab, 8);
 	g->shoff = off;
-	struct elf64_shdr sh[3];
+	struct elf64_shdr sh[5];
 	memset(sh, 0, sizeof sh);
 	int nsh = 1;
 	if (g->config) {
@@ -118,6 +122,10 @@ static inline uint64_t gen_build(struct gen *g, uint8_t *out, uint64_t cap)
 		sh[nsh].sh_offset = g->config_off;
 		sh[nsh].sh_size = g->config_len;
 		nsh++;
+	}
+	for (int i = 0; i < g->nreq && i < 2; i++) {
+		sh[nsh] = g->req;
+		sh[nsh++].sh_name = 30;
 	}
 	sh[nsh].sh_name = 20;
 	sh[nsh].sh_type = 3;
