@@ -162,6 +162,7 @@ void loader_main(void)
 	if (req_wanted(&img, ELFBOOT_REQ_SMP)) { /* SMP: the APs' start-up pages */
 		in.smp_low = plat_smp_low();
 		in.smp_start = smp_start;
+		in.tsc_hz = tsc_rate(); /* times the INIT-SIPI waits */
 	}
 	in.tsc_entry = t0;
 	in.unix_seconds = -1;

@@ -124,5 +124,6 @@ int smp_finish(struct req_env *env, const struct elfboot_request *q)
 {
 	if (!smp_low)
 		return EB_OK;
-	return env->in->smp_start(env->response, q->flags, env->r->cr3, smp_low, smp_park);
+	return env->in->smp_start(env->response, q->flags, env->r->cr3, smp_low, smp_park,
+				  env->in->tsc_hz);
 }

@@ -15,7 +15,6 @@
 #define APIC_BASE_EN (1u << 11)
 #define ICR_INIT 0x4500u /* INIT, level assert */
 #define ICR_SIPI 0x4600u /* start-up, level assert; | vector */
-#define PIT_10MS 11932   /* PIT input clock 1.193182 MHz */
 #define TRY_MS 100       /* per SIPI; generous: TCG may schedule an AP late */
 
 static inline uint64_t rdmsr(uint32_t m)
@@ -42,21 +41,6 @@ static void icr(int x2, volatile uint32_t *apic, uint32_t dest, uint32_t cmd)
 		__asm__ volatile("pause");
 }
 
-/* Waits about 10 ms on PIT channel 2 and returns the TSC ticks it took.
- * A PIT that never counts down, or one done at once (a TSC below 10 MHz
- * is not plausible): 5e7 ticks, 10 ms at 5 GHz, on the long side. */
-static uint64_t pit_10ms(void)
-{
-	outb(0x61, (uint8_t)((inb(0x61) & ~2) | 1)); /* gate on, speaker off */
-	outb(0x43, 0xb0); /* channel 2, lo/hi byte, mode 0: OUT2 rises at 0 */
-	outb(0x42, PIT_10MS & 0xff);
-	outb(0x42, PIT_10MS >> 8);
-	uint64_t t0 = cpu_rdtsc(), dt = 0;
-	while (!(inb(0x61) & 0x20) && dt < (1ull << 32))
-		dt = cpu_rdtsc() - t0;
-	return dt < 100000 || dt >= (1ull << 32) ? 50000000 : dt;
-}
-
 /* The AP writes state 0 once it has read its start-up block. */
 static int wait_started(volatile uint32_t *state, uint64_t ticks)
 {
@@ -67,7 +51,8 @@ static int wait_started(volatile uint32_t *state, uint64_t ticks)
 	return 1;
 }
 
-int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t smp_low, uint64_t smp_park)
+int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t smp_low, uint64_t smp_park,
+	      uint64_t tsc_hz)
 {
 	struct elfboot_smp_response *resp = response;
 	struct elfboot_smp_cpu *c = (struct elfboot_smp_cpu *)(resp + 1);
@@ -93,15 +78,18 @@ int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t smp_low, ui
 	dp->kernel_cr3 = cr3;
 	dp->park = smp_park;
 
-	/* INIT every AP at once, then one 10 ms wait (timed on the PIT, which
-	 * calibrates the TSC for the waits below), then SIPI them one by one:
-	 * the start-up page serves one AP at a time. */
+	/* INIT every AP at once, then one 10 ms wait, then SIPI them one by
+	 * one: the start-up page serves one AP at a time.  Times from the TSC
+	 * rate loader.c measured; without one (no PIT, no CPUID 0x15), 10 ms
+	 * is taken as 5e7 ticks: 5 GHz, on the long side. */
+	uint64_t tick10 = tsc_hz >= 10000000 ? tsc_hz / 100 : 50000000;
 	uint64_t n = resp->cpu_count, va = resp->cpus;
 	/* In xAPIC mode an ID above 254 cannot be addressed: it stays failed. */
 	for (uint64_t i = 0; i < n; i++)
 		if (c[i].state == 2 && (x2 || c[i].lapic_id < 0xff))
 			icr(x2, apic, c[i].lapic_id, ICR_INIT);
-	uint64_t tick10 = pit_10ms(), started = 0;
+	uint64_t started = 0;
+	wait_started(&(uint32_t){ 1 }, tick10); /* a state that never clears: 10 ms */
 	for (uint64_t i = 0; i < n; i++, va += sizeof *c) {
 		if (c[i].state != 2 || (!x2 && c[i].lapic_id >= 0xff))
 			continue;
@@ -122,7 +110,7 @@ int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t smp_low, ui
 		}
 	}
 	uint64_t dt = cpu_rdtsc() - t0;
-	/* bench/bench.sh and docs/benchmarks.md read this line. */
+	/* bench/smp.sh reads this line (docs/benchmarks.md). */
 	eb_log(EB_LOG_DEBUG, "elfboot: smp: %lu of %lu APs parked in %lu us, x2APIC %d\r\n",
 	       started, n - 1, dt * 10000 / tick10, x2);
 	return EB_OK;

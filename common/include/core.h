@@ -287,7 +287,8 @@ struct load_input {
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
 	/* Requests (requests.c).  TIMESTAMPS: filled by loader_main when the
-	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
+	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown); tsc_hz
+	 * also for SMP (its waits). */
 	uint64_t tsc_entry, tsc_hz;
 	int64_t unix_seconds;
 	/* SMP request (req_smp.c): two pages below 1 MiB, the first the SIPI
@@ -297,7 +298,7 @@ struct load_input {
 	/* ... and the routine that starts them (smp.h: smp_start; 0 on the
 	 * host, which has no LAPIC to drive) */
 	int (*smp_start)(void *response, uint32_t flags, uint64_t cr3, uint64_t low,
-			 uint64_t park);
+			 uint64_t park, uint64_t tsc_hz);
 };
 
 struct load_result {

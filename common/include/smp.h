@@ -28,8 +28,10 @@ struct smp_ap_data {
 
 /* smp_start.c (firmware builds): starts the APs of the response at
  * `response` (physical) through the pages req_smp.c prepared; marks each
- * record parked or failed.  The type of load_input.smp_start. */
-int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t low, uint64_t park);
+ * record parked or failed.  tsc_hz: load_input's (0 unknown).  The type
+ * of load_input.smp_start. */
+int smp_start(void *response, uint32_t flags, uint64_t cr3, uint64_t low, uint64_t park,
+	      uint64_t tsc_hz);
 
 extern const uint8_t eb_smp_ap_start[] __attribute__((visibility("hidden")));
 extern const uint8_t eb_smp_ap_end[] __attribute__((visibility("hidden")));
