@@ -31,16 +31,19 @@ static uint32_t bsp_apic_id(void)
 }
 
 /* The CPUs to report: the MADT's, the BSP among them (added if missing,
- * so there is always room for it).  Returns the count, *bsp its ID. */
+ * so there is always room for it); the BSP alone where no AP can be
+ * started.  Returns the count, *bsp its ID. */
 static uint32_t smp_list(const struct load_input *in, struct acpi_cpu *f, uint32_t *bsp,
 			 int loud)
 {
 	uint32_t len, n = 0;
 	const char *warn = "no MADT";
-	uint64_t madt = acpi_find_table(in->rsdp, "APIC", in->alloc_max, &len);
+	/* Only where APs can be started: the host tool's simulated machine
+	 * has an RSDP address but no memory behind it. */
+	uint64_t madt = in->smp_start ? acpi_find_table(in->rsdp, "APIC", in->alloc_max, &len) : 0;
 	if (madt)
 		n = acpi_madt_cpus((const void *)(uintptr_t)madt, len, f, SMP_MAX_CPUS - 1, &warn);
-	if (warn && loud)
+	if (warn && loud && in->smp_start)
 		eb_log(EB_LOG_WARN, "elfboot: warning: SMP: %s\r\n", warn);
 	*bsp = bsp_apic_id();
 	for (uint32_t i = 0; i < n; i++)
