@@ -95,7 +95,7 @@ int smp_prepare(struct req_env *env, const struct elfboot_request *q, uint64_t *
 	resp->bsp_lapic_id = bsp;
 	resp->cpu_count = n;
 	resp->cpus = *va + sizeof *resp;
-	uint64_t stack = *va + smp_bytes(1);
+	uint64_t stack = *va + smp_bytes(n) - (n - 1) * AP_STACK; /* after the records */
 	struct elfboot_smp_cpu *c = (struct elfboot_smp_cpu *)(resp + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		c[i].processor_id = f[i].uid;

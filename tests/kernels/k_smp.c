@@ -17,6 +17,7 @@ ELFBOOT_CONFIG(boot_config, .physical_memory = ELFBOOT_SOME_DYNAMIC);
 ELFBOOT_REQUEST_SMP(smp_req, X2APIC);
 
 #define MAX_CPUS 256
+#define AP_STACK 16384 /* elfboot.h: each AP's stack */
 #define ARG_MAGIC 0x5a17c0de00000000ull
 
 static volatile uint32_t ran;
@@ -115,6 +116,12 @@ void kmain(struct elfboot_boot_info *bi)
 		for (uint64_t j = 0; j < i; j++)
 			CHECK(c[j].lapic_id != c[i].lapic_id);
 		CHECK(c[i].stack_top && !(c[i].stack_top & 15));
+		/* Its 16 KiB overlap neither the records nor another stack. */
+		uint64_t lo = c[i].stack_top - AP_STACK, recs = r->cpus;
+		CHECK(lo >= recs + r->cpu_count * sizeof *c || c[i].stack_top <= recs);
+		for (uint64_t j = 0; j < r->cpu_count; j++)
+			CHECK(j == i || !c[j].stack_top || c[j].stack_top <= lo ||
+			      c[j].stack_top - AP_STACK >= c[i].stack_top);
 		/* The stack is the kernel's to keep: mapped, Bootloader memory. */
 		uint64_t pa, fl;
 		CHECK(ktest_translate(off, c[i].stack_top - 8, &pa, &fl));
