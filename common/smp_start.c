@@ -26,12 +26,15 @@ static inline uint64_t rdmsr(uint32_t m)
 
 static inline void wrmsr(uint32_t m, uint64_t v)
 {
-	__asm__ volatile("wrmsr" : : "c"(m), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+	__asm__ volatile("wrmsr" : : "c"(m), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 
 static void icr(int x2, volatile uint32_t *apic, uint32_t dest, uint32_t cmd)
 {
 	if (x2) {
+		/* A WRMSR to the x2APIC ICR does not wait for earlier stores
+		 * (SDM): the AP's start-up block must be visible first. */
+		__asm__ volatile("mfence" : : : "memory");
 		wrmsr(0x830, (uint64_t)dest << 32 | cmd);
 		return;
 	}
