@@ -24,7 +24,11 @@ COMMON_SRC += common/requests.c common/req_timestamps.c
 # The FIRMWARE request and its SMBIOS entry-point check (issue 10).
 COMMON_SRC += common/req_firmware.c
 COMMON_SRC += common/req_modules.c
+# SMP request: the handler (COMMON_SRC); the AP start-up (LAPIC, ring 0) and
+# its asm go into the firmware builds only.
+COMMON_SRC += common/req_smp.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
+COMMON_FW  += common/smp_start.c
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
@@ -78,7 +82,8 @@ deps:
 # ---------------------------------------------------------------- UEFI
 # The core (common/) is compiled once per target into a static library that
 # the front end links; ld takes only the members it needs.
-EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o $(B)/efi/common/isr.o
+EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o $(B)/efi/common/isr.o \
+            $(B)/efi/common/smp.o
 EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c)
 
 # Each target's objects depend on a stamp holding its compile flags, so a
@@ -93,7 +98,7 @@ $(B)/efi/%.o: %.c $(B)/efi/cflags.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-$(B)/efi/common/handoff.o $(B)/efi/common/isr.o: $(B)/efi/common/%.o: common/%.asm
+$(B)/efi/common/handoff.o $(B)/efi/common/isr.o $(B)/efi/common/smp.o: $(B)/efi/common/%.o: common/%.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 $< -o $@
 
@@ -163,7 +168,8 @@ S2_CFLAGS := -std=c11 -g -ffreestanding -fno-stack-protector -fno-stack-check -f
              -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
              -fno-tree-loop-distribute-patterns $(SIZE_CFLAGS) -fno-inline-small-functions $(WARN) \
              -flto -Icommon/include -Istage2
-BIOS_CORE := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW)) $(B)/bios/common/handoff.o $(B)/bios/common/isr.o
+BIOS_CORE := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW)) $(B)/bios/common/handoff.o $(B)/bios/common/isr.o \
+             $(B)/bios/common/smp.o
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,stage2/main.c stage2/fat.c stage2/source_disk.c \
            stage2/source_cd.c stage2/source_pxe.c) $(B)/bios/stage2/entry.o
 
@@ -175,7 +181,7 @@ $(B)/bios/stage2/entry.o: stage2/entry.asm $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -I $(B)/bios/ $< -o $@
 
-$(B)/bios/common/handoff.o $(B)/bios/common/isr.o: $(B)/bios/common/%.o: common/%.asm
+$(B)/bios/common/handoff.o $(B)/bios/common/isr.o $(B)/bios/common/smp.o: $(B)/bios/common/%.o: common/%.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 $< -o $@
 

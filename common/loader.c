@@ -9,6 +9,7 @@
  */
 #include "requests.h"
 #include "cpu.h"
+#include "smp.h"
 
 /* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
  * builds with -include; a build without it (the seam's link test) says so. */
@@ -174,6 +175,11 @@ void loader_main(void)
 		       modules[i].addr);
 	}
 	in.rsdp = plat_rsdp();
+	if (req_wanted(&img, ELFBOOT_REQ_SMP)) { /* SMP: the APs' start-up pages */
+		in.smp_low = plat_smp_low();
+		in.smp_start = smp_start;
+		in.tsc_hz = tsc_rate(); /* times the INIT-SIPI waits */
+	}
 	in.tsc_entry = t0;
 	in.unix_seconds = -1;
 	if (req_wanted(&img, ELFBOOT_REQ_TIMESTAMPS)) { /* costs ~5 ms: only when asked */

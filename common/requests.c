@@ -30,6 +30,7 @@ int req_handler_for(uint64_t id, uint32_t revision, struct req_handler *out)
 	case ELFBOOT_REQ_TIMESTAMPS: REQ_TIMESTAMPS_HANDLER; break;
 	case ELFBOOT_REQ_FIRMWARE: REQ_FIRMWARE_HANDLER; break;
 	case ELFBOOT_REQ_MODULES: case ELFBOOT_REQ_CMDLINE: REQ_MODULES_HANDLER; break;
+	case ELFBOOT_REQ_SMP: REQ_SMP_HANDLER; break;
 	default: return 0;
 	}
 	return revision <= out->max_revision;

@@ -533,6 +533,12 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 	return EB_NOTFOUND; /* nothing else allocates: the core takes free E820 memory */
 }
 
+/* The INT 13h bounce buffer: no disk is read after leaving the BIOS. */
+uint64_t plat_smp_low(void)
+{
+	return BOUNCE_BASE;
+}
+
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 		       enum firmware_kind *fw)
 {

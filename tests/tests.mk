@@ -159,14 +159,15 @@ $(B)/unit-san/%: tests/unit/%.c $(UNIT_DEPS)
 
 # The seam, proven by the link: common/ plus a stub platform must link as a
 # shared object with -z defs (no undefined symbol), with freestanding flags.
-$(B)/seam/libcore.so: $(COMMON_FW) common/handoff.asm common/isr.asm tests/unit/stub_platform.c $(wildcard common/include/*.h)
+$(B)/seam/libcore.so: $(COMMON_FW) common/handoff.asm common/isr.asm common/smp.asm tests/unit/stub_platform.c $(wildcard common/include/*.h)
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 common/handoff.asm -o $(B)/seam/handoff.o
+	$(NASM) -f elf64 common/smp.asm -o $(B)/seam/smp.o
 	$(NASM) -f elf64 common/isr.asm -o $(B)/seam/isr.o
 	$(CC) -std=c11 -O2 -ffreestanding -fno-stack-protector -fpic -mno-red-zone \
 	  -mgeneral-regs-only -fno-tree-loop-distribute-patterns $(WARN) -Wno-missing-prototypes \
 	  -Icommon/include -DSTUB_FREESTANDING -nostdlib -shared -Wl,-z,defs \
-	  $(COMMON_FW) tests/unit/stub_platform.c $(B)/seam/handoff.o $(B)/seam/isr.o -o $@
+	  $(COMMON_FW) tests/unit/stub_platform.c $(B)/seam/handoff.o $(B)/seam/isr.o $(B)/seam/smp.o -o $@
 
 # C99 -pedantic and C++ builds of the public header.
 $(B)/header/c99.o: common/include/elfboot.h tests/unit/header_c99.c

@@ -459,6 +459,16 @@ int plat_reserve(uint64_t bytes, uint64_t *addr)
 	return EB_OK;
 }
 
+/* Below 1 MiB because a SIPI vector is a real-mode page number; the
+ * firmware's own data there is left alone, as AllocatePages guarantees. */
+uint64_t plat_smp_low(void)
+{
+	EFI_PHYSICAL_ADDRESS a = 0xfffff;
+	EFI_STATUS s = uefi_call_wrapper(bs->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData,
+					 2, &a);
+	return EFI_ERROR(s) ? 0 : a;
+}
+
 #define EXIT_TRIES 8
 
 int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,

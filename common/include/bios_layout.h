@@ -15,7 +15,9 @@
  *   0x08000-0x5ffff  stage2 image (at most 352 KiB), then its .bss
  *   0x60000-0x6ffff  64-bit stack, grows down from 0x70000
  *   0x70000-0x7ffff  disk bounce buffer: one 64 KiB INT 13h transfer, 64 KiB
- *                    aligned so no transfer crosses a DMA boundary
+ *                    aligned so no transfer crosses a DMA boundary; once the
+ *                    BIOS is left, 0x70000-0x71fff holds the SMP request's
+ *                    AP start-up page and PML4 copy (plat_smp_low)
  *   0x80000-0x9ffff  left alone: the EBDA may start here
  */
 #ifndef ELFBOOT_LOWMEM_LAYOUT_H

@@ -305,7 +305,8 @@ struct load_input {
 	 * load touches only the pages it writes */
 	uint8_t frames_zeroed;
 	/* Requests (requests.c).  TIMESTAMPS: filled by loader_main when the
-	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown). */
+	 * kernel asks (tsc_hz 0 and unix_seconds -1 when unknown); tsc_hz
+	 * also for SMP (its waits). */
 	uint64_t tsc_entry, tsc_hz;
 	int64_t unix_seconds;
 	/* FIRMWARE request (req_firmware.c): plat_smbios, plat_efi */
@@ -317,6 +318,14 @@ struct load_input {
 	const struct eb_bootcfg *boot;
 	struct plat_file *modules;
 	uint32_t module_count;
+	/* SMP request (req_smp.c): two pages below 1 MiB, the first the SIPI
+	 * vector page, free for the core once it left the firmware (0: none,
+	 * the APs are listed but not started: the host simulation) */
+	uint64_t smp_low;
+	/* ... and the routine that starts them (smp.h: smp_start; 0 on the
+	 * host, which has no LAPIC to drive) */
+	int (*smp_start)(void *response, uint32_t flags, uint64_t cr3, uint64_t low,
+			 uint64_t park, uint64_t tsc_hz);
 };
 
 struct load_result {

@@ -460,6 +460,43 @@ ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_modules_response, modules)
 ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_cmdline_response) == 24, "cmdline response");
 ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_cmdline_response, len) == 16,
 		      "cmdline response.len");
+/* SMP: every CPU of the ACPI MADT.  Each application processor was started
+ * into long mode on the kernel's page tables and spins on its own record;
+ * writing goto_address releases it (docs/PROTOCOL.md, "Request: SMP").
+ * Request flags bit 0: switch the LAPICs to x2APIC mode if the CPU has it. */
+#define ELFBOOT_SMP_X2APIC 1u      /* request and response flags bit 0 */
+#define ELFBOOT_SMP_PARKED 0u      /* state: an AP, waiting on goto_address */
+#define ELFBOOT_SMP_BSP 1u         /* state: the CPU running the kernel */
+#define ELFBOOT_SMP_FAILED 2u      /* state: did not start; never runs */
+
+struct elfboot_smp_cpu {
+	uint32_t processor_id;           /* +0  ACPI processor UID */
+	uint32_t lapic_id;               /* +4  LAPIC (x2APIC) ID */
+	uint32_t state;                  /* +8  ELFBOOT_SMP_PARKED/BSP/FAILED */
+	uint32_t _pad;                   /* +12 */
+	volatile uint64_t goto_address;  /* +16 the kernel writes it; the AP
+	                                    jumps there with rdi = this
+	                                    record's address, rsp = stack_top
+	                                    - 8 holding a zero return address */
+	volatile uint64_t extra_argument; /* +24 free for the kernel */
+	uint64_t stack_top;              /* +32 16-aligned, 16 KiB of stack;
+	                                    0 for the BSP */
+};                                       /* 40 */
+
+struct elfboot_smp_response {
+	uint64_t revision;     /* +0  0 */
+	uint32_t flags;        /* +8  ELFBOOT_SMP_X2APIC: LAPICs in x2APIC mode */
+	uint32_t bsp_lapic_id; /* +12 */
+	uint64_t cpu_count;    /* +16 records in cpus, the BSP included */
+	uint64_t cpus;         /* +24 VA of struct elfboot_smp_cpu[cpu_count] */
+};                             /* 32 */
+
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_smp_cpu) == 40, "smp cpu");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_cpu, goto_address) == 16, "smp cpu");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_cpu, stack_top) == 32, "smp cpu");
+ELFBOOT_STATIC_ASSERT(sizeof(struct elfboot_smp_response) == 32, "smp");
+ELFBOOT_STATIC_ASSERT(ELFBOOT_OFFSETOF(struct elfboot_smp_response, cpus) == 24, "smp");
+
 
 #ifdef __cplusplus
 }

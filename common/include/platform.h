@@ -127,5 +127,11 @@ struct plat_efi {
 };
 /* The front end's record (updated as above), or 0 on BIOS. */
 const struct plat_efi *plat_efi(void);
+/* ---- SMP request (common/req_smp.c) ---- */
+/* Two 4 KiB pages below 1 MiB (the first becomes the APs'
+ * SIPI vector page) that the core may overwrite once it has left the
+ * firmware; asked for while the firmware runs, and only for kernels that
+ * want their APs started.  0 if there are none. */
+uint64_t plat_smp_low(void);
 
 #endif

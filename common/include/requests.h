@@ -63,6 +63,10 @@ int fw_finish(struct req_env *e, const struct elfboot_request *q);
 uint64_t req_modules_size(const struct req_env *e, const struct elfboot_request *q);
 int req_modules_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
 #define REQ_MODULES_HANDLER REQ_SET(out, id, 0, req_modules_size, req_modules_prepare, 0)
+uint64_t smp_size(const struct req_env *e, const struct elfboot_request *q);
+int smp_prepare(struct req_env *e, const struct elfboot_request *q, uint64_t *va);
+int smp_finish(struct req_env *e, const struct elfboot_request *q);
+#define REQ_SMP_HANDLER REQ_SET(out, ELFBOOT_REQ_SMP, 0, smp_size, smp_prepare, smp_finish)
 
 /* 1 and *out filled if a handler answers `id` at `revision`; 0 for an
  * unknown id or a revision above the handler's max_revision (*out is then

@@ -97,6 +97,11 @@ int plat_exit_firmware(struct mem_region *map, uint32_t cap, uint32_t *count,
 	return eb_error("stub: no firmware");
 }
 
+uint64_t plat_smp_low(void)
+{
+	return 0;
+}
+
 void plat_halt(void)
 {
 	for (;;)
