@@ -297,3 +297,5 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_IMAGES)
 	@echo "sizes: stage1+stage2 $$(( $$(stat -c %s $(B)/uefi/stage1.bin) + $$(stat -c %s $(B)/uefi/stage2.bin) )) of $(BIOS_LIMIT) B (stage1 code $$(python3 -c "d=open('$(B)/uefi/stage1.bin','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") B, stage2 $$(stat -c %s $(B)/uefi/stage2.bin) B packed), BOOTX64.EFI $$(stat -c %s $(B)/uefi/BOOTX64.EFI) of $(EFI_LIMIT) B"
 	sh bench/bench.sh $(B) $(or $(RUNS),5)
+	@# Issue 10: the SMP request's start-up cost at -smp 1 and -smp 8 (also alone: make bench-smp).
+	sh bench/smp.sh $(B) $(or $(RUNS),3)

@@ -3,7 +3,7 @@
 $(eval $(call kernel,k_smp,static,k_smp))
 $(eval $(call kernel,k_smp_x2,static,k_smp_x2))
 
-# The SMP start-up cost (bench/smp.sh; not part of check).
+# The SMP start-up cost alone (bench/smp.sh, also run by `make bench`; not part of check).
 .PHONY: bench-smp
 bench-smp: $(B)/elfboot $(B)/kernels/k_smp
 	sh bench/smp.sh $(B) $(or $(RUNS),3)
