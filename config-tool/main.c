@@ -222,21 +222,21 @@ static void show_requests(const struct elf_image *img, int json, const struct si
 		const char *name = req_name(q.id);
 		const char *id = name ? name : "unknown";
 		struct req_handler h = { 0 };
-		req_handler_for(q.id, q.revision, &h); /* h.id stays 0 for no handler */
+		/* 1: this loader answers it (config show); check also places it */
+		int known = req_handler_for(q.id, q.revision, &h); /* h.id 0: no handler */
 		if (json) {
 			printf("%s\n    { \"id\": \"0x%016lx\", \"name\": \"%s\", \"revision\": %u, "
 			       "\"flags\": %u", i ? "," : "", (unsigned long)q.id, id, q.revision,
 			       q.flags);
-			if (r)
-				printf(", \"answered\": %s", r->req_response[i] ? "true" : "false");
+			printf(", \"answered\": %s", (r ? r->req_response[i] != 0 : known) ? "true" : "false");
 			printf(" }");
 			continue;
 		}
 		printf("  %-12s id 0x%016lx revision %u flags 0x%x", id, (unsigned long)q.id,
 		       q.revision, q.flags);
-		if (!r)
-			printf("\n");
-		else if (r->req_response[i])
+		if (!r && known)
+			printf(": answered by this loader\n");
+		else if (r && r->req_response[i])
 			printf(": answered, response at 0x%lx\n", (unsigned long)r->req_response[i]);
 		else if (name && h.id == q.id)
 			printf(": not answered (revision above %u)\n", h.max_revision);

@@ -22,9 +22,9 @@ has() {
 # show: every record with id, name, revision and flags; none for k_default.
 "$E" config show "$K/k_requests" > "$tmp/show" 2>&1
 has "show: count" "$tmp/show" "^requests: 3 in .elfboot-requests$"
-has "show: TIMESTAMPS" "$tmp/show" "TIMESTAMPS *id 0x6e1f3b0c8a2d5e04 revision 0 flags 0x0$"
-has "show: revision 7" "$tmp/show" "TIMESTAMPS *id 0x6e1f3b0c8a2d5e04 revision 7 flags 0x0$"
-has "show: unknown id" "$tmp/show" "unknown *id 0x6e1f3b0c8a2d5eff revision 0"
+has "show: TIMESTAMPS" "$tmp/show" "TIMESTAMPS *id 0x6e1f3b0c8a2d5e04 revision 0 flags 0x0: answered by this loader$"
+has "show: revision 7" "$tmp/show" "TIMESTAMPS *id 0x6e1f3b0c8a2d5e04 revision 7 flags 0x0: not answered (revision above 0)$"
+has "show: unknown id" "$tmp/show" "unknown *id 0x6e1f3b0c8a2d5eff revision 0 flags 0x0: not answered (unknown id)$"
 "$E" config show "$K/k_default" > "$tmp/show0" 2>&1
 has "show: no section" "$tmp/show0" "^requests: 0 in .elfboot-requests (none)$"
 
@@ -37,6 +37,7 @@ r = d["requests"]
 assert [(x["name"], x["revision"]) for x in r] == \
     [("TIMESTAMPS", 7), ("unknown", 0), ("TIMESTAMPS", 0)], r
 assert r[1]["id"] == "0x6e1f3b0c8a2d5eff" and all(x["flags"] == 0 for x in r)
+assert [x["answered"] for x in r] == [False, False, True], r
 PY
 then ok "show --json: requests"; else bad "show --json: requests" "$(cat "$tmp/json" | tr '\n' ' ' | cut -c1-300)"; fi
 "$E" config show --json "$K/k_default" > "$tmp/json0" 2>&1

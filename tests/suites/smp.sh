@@ -7,7 +7,7 @@ set -u
 B=${1:-build}
 E="$B/elfboot"
 K="$B/kernels/k_smp"
-if out=$("$E" config show "$K" 2>&1) && echo "$out" | grep -q '^  SMP .*revision 0 flags 0x0'; then
+if out=$("$E" config show "$K" 2>&1) && echo "$out" | grep -q "^  SMP .*revision 0 flags 0x0: answered by this loader$"; then
 	echo "PASS smp: config show lists the SMP request"
 else
 	echo "FAIL smp: config show: $out"
