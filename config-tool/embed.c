@@ -27,28 +27,34 @@ BLOB(stage2)
 BLOB(cdboot)
 BLOB(pxe)
 BLOB(efi)
+BLOB(stage2_pxe)
 extern const char eb_embedded_id[] __attribute__((weak));
 
-static struct loader_blob blobs[5];
+/* The loaders' file names, in loaders.S's order: stage2.bin serves disks
+ * and CDs, stage2-pxe.bin (with the PXE code) the network boot program. */
+static const char *const loader_names[LOADER_COUNT] = {
+	"stage1.bin", "stage2.bin", "cdboot.bin", "pxe.bin", "BOOTX64.EFI", "stage2-pxe.bin",
+};
+static struct loader_blob blobs[LOADER_COUNT];
 
 int embedded_loaders(const struct loader_blob **list)
 {
-	const uint8_t *se[5][2] = {
+	const uint8_t *se[LOADER_COUNT][2] = {
 		{ eb_embedded_stage1, eb_embedded_stage1_end },
 		{ eb_embedded_stage2, eb_embedded_stage2_end },
 		{ eb_embedded_cdboot, eb_embedded_cdboot_end },
 		{ eb_embedded_pxe, eb_embedded_pxe_end },
 		{ eb_embedded_efi, eb_embedded_efi_end },
+		{ eb_embedded_stage2_pxe, eb_embedded_stage2_pxe_end },
 	};
-	static const char *const names[5] = { "stage1.bin", "stage2.bin", "cdboot.bin", "pxe.bin",
-					      "BOOTX64.EFI" };
 	*list = blobs;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < LOADER_COUNT; i++) {
 		if (!se[i][0] || !se[i][1] || se[i][1] < se[i][0])
 			return 0;
-		blobs[i] = (struct loader_blob){ names[i], se[i][0], (size_t)(se[i][1] - se[i][0]) };
+		blobs[i] = (struct loader_blob){ loader_names[i], se[i][0],
+						 (size_t)(se[i][1] - se[i][0]) };
 	}
-	return 5;
+	return LOADER_COUNT;
 }
 
 const char *embedded_id(void)
@@ -97,16 +103,14 @@ static char tmp_dir[4096];
 void loader_tmp_remove(void)
 {
 	/* Async-signal-safe: the image writers call it from their handlers. */
-	static const char *const names[5] = { "stage1.bin", "stage2.bin", "cdboot.bin", "pxe.bin",
-					      "BOOTX64.EFI" };
 	if (!tmp_dir[0])
 		return;
 	char path[4200];
-	for (int i = 0; i < 5; i++) {
-		size_t d = strlen(tmp_dir), k = strlen(names[i]);
+	for (int i = 0; i < LOADER_COUNT; i++) {
+		size_t d = strlen(tmp_dir), k = strlen(loader_names[i]);
 		memcpy(path, tmp_dir, d);
 		path[d] = '/';
-		memcpy(path + d + 1, names[i], k + 1);
+		memcpy(path + d + 1, loader_names[i], k + 1);
 		unlink(path);
 	}
 	rmdir(tmp_dir);
@@ -145,10 +149,10 @@ static void compare_ids(const char *dir)
 	const char *mine = embedded_id();
 	if (!mine)
 		return;
-	static const char *const files[2] = { "stage2.bin", "BOOTX64.EFI" };
-	char diff[2][128];
+	static const char *const files[3] = { "stage2.bin", "stage2-pxe.bin", "BOOTX64.EFI" };
+	char diff[3][128];
 	int n = 0;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		char path[4200], id[64];
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		if (access(path, R_OK))
@@ -164,9 +168,9 @@ static void compare_ids(const char *dir)
 			snprintf(diff[n++], sizeof diff[0], "%s is %s", files[i], id);
 	}
 	if (n)
-		fprintf(stderr, "elfboot: warning: loaders from another build in '%s': %s%s%s; "
+		fprintf(stderr, "elfboot: warning: loaders from another build in '%s': %s%s%s%s%s; "
 			"this tool is %s\n", dir, diff[0], n > 1 ? ", " : "", n > 1 ? diff[1] : "",
-			mine);
+			n > 2 ? ", " : "", n > 2 ? diff[2] : "", mine);
 }
 
 const char *loader_dir(const char *override)
@@ -180,7 +184,7 @@ const char *loader_dir(const char *override)
 	if (tmp_dir[0])
 		return tmp_dir;
 	const struct loader_blob *b;
-	if (embedded_loaders(&b) != 5) {
+	if (embedded_loaders(&b) != LOADER_COUNT) {
 		tool_error("this elfboot has no embedded loaders: give --loader-dir DIR");
 		return NULL;
 	}
@@ -197,7 +201,7 @@ const char *loader_dir(const char *override)
 	 * handlers later, which also call loader_tmp_remove). */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < LOADER_COUNT; i++) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s/%s", tmp_dir, b[i].name);
 		if (write_all(path, b[i].data, b[i].size)) {

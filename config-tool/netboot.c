@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * netboot.c - `elfboot netboot`: a TFTP root for network boot.  DIR gets the
- * BIOS network boot program (elfboot.pxe: the PXE stage, then stage2),
- * BOOTX64.EFI, kernel-x86_64 and the optional ramdisk and boot.json, each
- * written to a temporary file in DIR and renamed into place when complete;
- * then the DHCP settings a server needs are printed.
+ * BIOS network boot program (elfboot.pxe: the PXE stage, then the network
+ * stage2, stage2-pxe.bin), BOOTX64.EFI, kernel-x86_64 and the optional
+ * ramdisk and boot.json, each written to a temporary file in DIR and
+ * renamed into place when complete; then the DHCP settings a server needs
+ * are printed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,7 +101,8 @@ int netboot_build(const struct netboot_opts *opts)
 	char efi[4096], pxe[4096], s2[4096];
 	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", ldir);
 	snprintf(pxe, sizeof pxe, "%s/pxe.bin", ldir);
-	snprintf(s2, sizeof s2, "%s/stage2.bin", ldir);
+	/* stage2-pxe.bin: the disk/CD stage2.bin has no PXE code. */
+	snprintf(s2, sizeof s2, "%s/stage2-pxe.bin", ldir);
 	atexit(cleanup_tmp);
 
 	uint64_t ksize, rsize = 0;

@@ -30,7 +30,7 @@ struct sim_result;
 int sim_check(const char *path, const uint8_t *buf, uint64_t size, uint64_t ramdisk_size,
 	      struct sim_result *res);
 
-/* embed.c: the directory holding the five loader binaries: override
+/* embed.c: the directory holding the loader binaries: override
  * (--loader-dir), $ELFBOOT_LOADER_DIR, else a temporary copy of the
  * embedded ones (removed at exit); NULL with the error printed.  A given
  * directory whose loaders carry another build id gets a warning line. */
@@ -40,7 +40,10 @@ struct loader_blob {
 	const uint8_t *data;
 	size_t size;
 };
-/* The embedded loaders (5), or 0 in a build without them. */
+/* The embedded loaders (LOADER_COUNT: stage1, the disk/CD stage2, cdboot,
+ * the PXE stage, BOOTX64.EFI, the network stage2), or 0 in a build
+ * without them. */
+#define LOADER_COUNT 6
 int embedded_loaders(const struct loader_blob **list);
 /* "elfboot VERSION (build XXXXXXXX)", or NULL. */
 const char *embedded_id(void);

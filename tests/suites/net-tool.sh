@@ -1,7 +1,7 @@
 #!/bin/sh
 # net-tool.sh BUILD - `elfboot netboot` on the host: the TFTP root it writes
-# (the NBP is the PXE stage + stage2, stage2 at offset 1024 so it lands at
-# 0x8000), the DHCP settings it prints, what it refuses (and that a refusal
+# (the NBP is the PXE stage + the network stage2, stage2-pxe.bin, at offset
+# 1024 so it lands at 0x8000), the DHCP settings it prints, what it refuses (and that a refusal
 # leaves the directory as it was), and that a rerun without --ramdisk takes
 # the old ramdisk away.  Prints "PASS x" / "FAIL x".
 set -u
@@ -20,9 +20,9 @@ if "$E" netboot -o "$d" --ramdisk "$B/ramdisk.bin" --config-file "$B/boot-quiet.
 		[ -f "$d/$f" ] || miss="$miss $f"
 	done
 	[ -z "$miss" ] && ok files || bad files "missing:$miss"
-	cat "$B/uefi/pxe.bin" "$B/uefi/stage2.bin" | cmp -s - "$d/elfboot.pxe" &&
+	cat "$B/uefi/pxe.bin" "$B/uefi/stage2-pxe.bin" | cmp -s - "$d/elfboot.pxe" &&
 		[ "$(stat -c %s "$B/uefi/pxe.bin")" = 1024 ] && ok nbp-layout ||
-		bad nbp-layout "elfboot.pxe is not the 1 KiB PXE stage followed by stage2.bin"
+		bad nbp-layout "elfboot.pxe is not the 1 KiB PXE stage followed by stage2-pxe.bin"
 	cmp -s "$B/ramdisk.bin" "$d/ramdisk" && cmp -s "$B/kernels/k_ramdisk" "$d/kernel-x86_64" &&
 		ok copies || bad copies "kernel or ramdisk differs from its source"
 	grep -q "option 93) 0, BIOS x86: *boot file elfboot.pxe" "$tmp/out" &&
