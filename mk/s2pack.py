@@ -3,13 +3,17 @@
 # stage1 + stage2).  RAW is the linked image (objcopy -O binary) from START
 # (stage2.ld's __stage2_start); its bytes below PAYLOAD (.entry: real-mode
 # code and the unpacker, stage2/entry.asm) stay as they are, the rest is
-# compressed.
+# filtered (each e8/e9 rel32 made absolute: e8_filter) and coded in
+# mk/rcpack.py's format (LZ77 with an adaptive range coder; its header
+# defines the stream), which `unpack` in entry.asm reads back.
 # OUT = entry bytes + stream, padded to whole sectors; header +8 becomes
 # OUT's length (what stage1/cdboot read) and +12 the unpacked length.
 #
-# Stream (read by unpack in entry.asm): control bits come MSB first from a
-# byte fetched whenever the previous one is used up; literal and offset
-# bytes come from the stream in between.
+# The module also keeps stage2's first format (compress/decompress/Writer
+# below), which BOOTX64.EFI's packed constants still use (mk/efipack.py,
+# uefi/main.c's rodata_unpack, a small C decoder):
+#   control bits come MSB first from a byte fetched whenever the previous
+#   one is used up; literal and offset bytes come from the stream between.
 #   0            one literal byte follows
 #   1 G(h) b G(n) a match: offset = (h - 1) * 256 + b + 1, length n + 1
 # G(v), v >= 1: Elias gamma, interleaved: for each bit of v below its top
@@ -19,8 +23,9 @@ import os
 import struct
 import sys
 
-MAX_OFF = 1 << 16
-CHAIN = 256
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rcpack  # noqa: E402
+
 
 
 def gamma_bits(v):
@@ -58,23 +63,13 @@ class Writer:
         self.out.append(b)
 
 
-def match_len(data, i, j):
-    """Length of the common run at i and j (j < i), compared in chunks."""
-    n, k = len(data), 0
-    while i + k + 32 <= n and data[i + k:i + k + 32] == data[j + k:j + k + 32]:
-        k += 32
-    while i + k < n and data[i + k] == data[j + k]:
-        k += 1
-    return k
-
-
 def compress(data):
     """Optimal parse for this code's costs (shortest path over positions):
     at each position the hash chain gives, nearest first, each offset that
     reaches further than every nearer one; every length up to that reach is
     tried with the nearest offset that has it."""
     n = len(data)
-    heads, prev = {}, [-1] * n
+    at = rcpack.matches(data)
     inf = float('inf')
     cost = [0] + [inf] * n
     step = [None] * (n + 1)  # how position k is best reached: (from, len, off)
@@ -82,27 +77,11 @@ def compress(data):
         c = cost[i] + 9
         if c < cost[i + 1]:
             cost[i + 1], step[i + 1] = c, (i, 1, 0)
-        if i + 2 > n:
-            continue
-        key = data[i] | data[i + 1] << 8
-        j, tries, reach = heads.get(key, -1), CHAIN, 1
-        while j >= 0 and i - j <= MAX_OFF and tries:
-            tries -= 1
-            if i + reach < n and data[j + reach] == data[i + reach]:
-                k = match_len(data, i, j)
-                if k > reach:
-                    off = i - j
-                    # Long runs: every length is not worth trying.
-                    lens = range(reach + 1, k + 1) if k - reach <= 64 else \
-                        list(range(reach + 1, reach + 65)) + [k]
-                    for ln in lens:
-                        c = cost[i] + match_bits(off, ln)
-                        if c < cost[i + ln]:
-                            cost[i + ln], step[i + ln] = c, (i, ln, off)
-                    reach = k
-            j = prev[j]
-        prev[i] = heads.get(key, -1)
-        heads[key] = i
+        for off, lens in at(i):
+            for ln in lens:
+                c = cost[i] + match_bits(off, ln)
+                if c < cost[i + ln]:
+                    cost[i + ln], step[i + ln] = c, (i, ln, off)
     tokens, k = [], n
     while k:
         i, ln, off = step[k]
@@ -158,19 +137,52 @@ def decompress(stream, n, literals=None):
     return bytes(out[:n])
 
 
+def e8_filter(data, base, sign):
+    """Each call/jmp rel32 (an e8/e9 byte and the 4 after it) with its
+    operand made absolute (sign 1: + the next instruction's address, base
+    being the first byte's) or back (sign -1); the scan skips the operands
+    either way, so both directions see the same opcodes."""
+    d, i = bytearray(data), 0
+    while i + 5 <= len(d):
+        if d[i] & 0xfe == 0xe8:
+            v = struct.unpack_from('<I', d, i + 1)[0]
+            struct.pack_into('<I', d, i + 1, (v + sign * (base + i + 5)) & 0xffffffff)
+            i += 5
+        else:
+            i += 1
+    return bytes(d)
+
+
+def pack(body, base):
+    """body (linked at base) -> the stream entry.asm's unpack reads; checked
+    by unpacking it as unpack does."""
+    stream = rcpack.compress(e8_filter(body, base, 1))
+    try:
+        back = e8_filter(rcpack.decompress(stream, len(body)), base, -1)
+    except rcpack.Damaged as e:
+        back = str(e)
+    if back != body:
+        sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    return stream
+
+
+def unpack(stream, n, base):
+    return e8_filter(rcpack.decompress(stream, n), base, -1)
+
+
 def main():
     raw_path, out_path = sys.argv[1], sys.argv[4]
     entry_size = int(sys.argv[2], 16) - int(sys.argv[3], 16)
     raw = open(raw_path, 'rb').read()
     entry, body = bytearray(raw[:entry_size]), raw[entry_size:]
-    stream = compress(body)
-    if decompress(stream, len(body)) != body:
-        sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    stream = pack(body, int(sys.argv[2], 16))
     # entry.asm first moves the stream to the bounce buffer (layout.h's
-    # BOUNCE_SIZE, 64 KiB) and refuses a longer one at boot: refuse it here.
-    if len(stream) > 0x10000:
+    # BOUNCE_SIZE, 64 KiB, whose top holds the model) and refuses a longer
+    # one at boot (the sector padding counts): refuse it here.
+    room = 0x10000 - 2 * rcpack.NPROBS
+    if (entry_size + len(stream) + 511) // 512 * 512 - entry_size > room:
         sys.exit("s2pack: error: the packed stream is %d bytes, more than the "
-                 "64 KiB bounce buffer it is unpacked from" % len(stream))
+                 "%d the bounce buffer has for it" % (len(stream), room))
     total = (entry_size + len(stream) + 511) // 512 * 512
     struct.pack_into('<II', entry, 8, total, len(body))
     out = bytes(entry) + stream

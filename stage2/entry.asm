@@ -217,77 +217,194 @@ lm_entry:
 	hlt
 	jmp .halt
 
-;; unpack: everything after .entry is stored packed (mk/s2pack.py, whose
-; header comment defines the stream).  The stream is first moved to the
-; bounce buffer, since the unpacked bytes overwrite where it was loaded, then
-; unpacked to where it was linked.  The header's lengths are checked against
-; the link, and no match may write past the end: a damaged stage2 stops with
-; one line on screen and COM1 instead of overwriting the stack.
-; rsi: stream, rdi: output, r8: output end, r9b/r10d: control bits.  The bit
-; reader is a macro, not a call: under QEMU's TCG every `ret` is an indirect
-; jump looked up at run time, which made the unpacking several times slower.
-%macro unpack_bit 0			; CF = the next control bit
-	dec r10d
-	jns %%have
-	mov r9b, [rsi]
-	inc rsi
-	mov r10d, 7
-%%have:
-	add r9b, r9b
-%endmacro
-%macro unpack_gamma 0			; eax = the next Elias gamma number
-	mov eax, 1
-%%more:
-	unpack_bit
-	jnc %%got
-	unpack_bit
-	adc eax, eax
-	jmp %%more
-%%got:
-%endmacro
+;; unpack: everything after .entry is stored packed (mk/s2pack.py; the
+; coded stream is defined in mk/rcpack.py's header, which has the same table
+; numbers as below).  The stream is first moved to the bounce buffer, since
+; the unpacked bytes overwrite where it was loaded, then unpacked to where it
+; was linked.  The header's lengths are checked against the link, no byte
+; is read past the stream's end and no match copies from before the output's
+; start or writes past its end: a damaged stage2 stops with one line on
+; screen and COM1 instead of overwriting the stack.  The model (16-bit
+; probabilities) lives at the bounce buffer's top, above the stream.
+; rsi: stream, r11: its end, rdi: output, r8: output end, r9d: range,
+; r10d: code, r12d: state (1 after a match), r13: the last offset.
+RC_ISMATCH equ 0			; rcpack.py's tables, in probabilities
+RC_ISREP   equ 2
+RC_LEN     equ 4
+RC_REPLEN  equ RC_LEN + 32
+RC_OFFHI   equ RC_REPLEN + 32
+RC_OFFLO   equ RC_OFFHI + 32
+RC_LIT     equ RC_OFFLO + 256
+RC_NPROBS  equ RC_LIT + 8 * 256
+RC_PROBS   equ BOUNCE_BASE + BOUNCE_SIZE - 2 * RC_NPROBS
 unpack:
 	mov esi, __stage2_payload
 	mov edi, BOUNCE_BASE
 	mov ecx, [STAGE2_BASE + 8]
 	sub ecx, __stage2_payload - STAGE2_BASE
 	jbe unpack_fail
-	cmp ecx, BOUNCE_SIZE
+	cmp ecx, RC_PROBS - BOUNCE_BASE
 	ja unpack_fail
 	rep movsb
+	mov r11, rdi
+	mov ecx, RC_NPROBS		; every probability starts at 1/2
+	mov edi, RC_PROBS
+	mov eax, 2048
+	rep stosw
 	mov esi, BOUNCE_BASE
 	mov edi, __stage2_payload
 	mov r8d, [STAGE2_BASE + 12]
 	cmp r8d, __stage2_packed
 	jne unpack_fail
 	add r8, rdi
-	xor r10d, r10d
+	lea rax, [rsi + 4]
+	cmp rax, r11
+	ja unpack_fail
+	lodsd
+	bswap eax
+	mov r10d, eax
+	or r9d, -1
+	xor r12d, r12d
+	mov r13d, 1
 .next:
 	cmp rdi, r8
-	jae .done
-	unpack_bit
+	jae .unfilter
+	lea rbx, [RC_PROBS + 2 * RC_ISMATCH + r12 * 2]
+	call rc_bit
 	jc .match
-	movsb				; a literal
+	xor eax, eax			; a literal, in the table of the last byte's
+	cmp edi, __stage2_payload	; top 3 bits (0 at the start)
+	je .first
+	movzx eax, byte [rdi - 1]
+	shr eax, 5
+	shl eax, 9
+.first:
+	lea r15, [rax + RC_PROBS + 2 * RC_LIT]
+	call rc_tree
+	mov [rdi], bpl
+	inc rdi
+	xor r12d, r12d
 	jmp .next
 .match:
-	unpack_gamma			; offset = (h - 1) * 256 + byte + 1
-	dec eax
-	shl eax, 8
-	mov al, [rsi]
-	inc rsi
-	inc eax
-	mov edx, eax
-	unpack_gamma			; length - 1
-	lea rcx, [rax + 1]
+	lea rbx, [RC_PROBS + 2 * RC_ISREP + r12 * 2]
+	call rc_bit
+	mov ebx, RC_PROBS + 2 * RC_REPLEN
+	jc .length			; the last offset again
+	mov ebx, RC_PROBS + 2 * RC_OFFHI
+	call rc_gamma
+	lea r13d, [rbp - 1]
+	shl r13d, 8
+	mov r15d, RC_PROBS + 2 * RC_OFFLO
+	call rc_tree
+	movzx ebp, bpl
+	lea r13d, [r13 + rbp + 1]
+	mov ebx, RC_PROBS + 2 * RC_LEN
+	call rc_gamma
+	inc ebp
+	jmp .copy
+.length:
+	call rc_gamma
+.copy:					; rbp bytes from r13 back
+	mov r12d, 1
+	mov rax, rdi
+	sub rax, __stage2_payload
+	cmp r13, rax
+	ja unpack_fail
 	mov rax, r8
 	sub rax, rdi
-	cmp rcx, rax
+	cmp rbp, rax
 	ja unpack_fail
+	mov ecx, ebp
 	mov rax, rsi
 	mov rsi, rdi
-	sub rsi, rdx
+	sub rsi, r13
 	rep movsb			; byte by byte: overlapping copies repeat
 	mov rsi, rax
 	jmp .next
+	; The packer stored each call/jmp rel32 (e8/e9) as the absolute target
+	; (rel32 + the next instruction's address, mod 2^32): calls to one
+	; function then repeat.  Undone in the same scan order.
+.unfilter:
+	mov edi, __stage2_payload
+.scan:
+	lea rax, [rdi + 5]
+	cmp rax, r8
+	ja .done
+	mov cl, [rdi]
+	inc rdi
+	and cl, 0xfe
+	cmp cl, 0xe8
+	jne .scan
+	sub [rdi], eax
+	add rdi, 4
+	jmp .scan
+.done:
+	ret
+
+; rc_bit: CF = the next bit, coded with the probability at rbx (updated).
+; Clobbers eax, ecx, edx.
+rc_bit:
+	movzx eax, word [rbx]
+	mov ecx, r9d
+	shr ecx, 12
+	imul ecx, eax			; bound
+	xor edx, edx
+	cmp r10d, ecx
+	jb .zero
+	sub r10d, ecx
+	sub r9d, ecx
+	mov ecx, eax
+	shr ecx, 5
+	sub eax, ecx
+	inc edx
+	jmp .store
+.zero:
+	mov r9d, ecx
+	mov ecx, 4096
+	sub ecx, eax
+	shr ecx, 5
+	add eax, ecx
+.store:
+	mov [rbx], ax
+.norm:
+	cmp r9d, 1 << 24
+	jae .done
+	cmp rsi, r11
+	jae unpack_fail
+	shl r9d, 8
+	shl r10d, 8
+	mov r10b, [rsi]
+	inc rsi
+	jmp .norm
+.done:
+	shr edx, 1
+	ret
+
+; rc_tree: ebp = 0x100 | the next 8 bits, a bit tree at r15.
+rc_tree:
+	mov ebp, 1
+.bit:
+	lea rbx, [r15 + rbp * 2]
+	call rc_bit
+	adc ebp, ebp
+	cmp ebp, 0x100
+	jb .bit
+	ret
+
+; rc_gamma: ebp = the next number coded as G(table at rbx); more than 16
+; bits is a damaged stream.
+rc_gamma:
+	mov ebp, 1
+.more:
+	call rc_bit
+	jnc .done
+	add rbx, 2
+	call rc_bit
+	adc ebp, ebp
+	add rbx, 2
+	cmp ebp, 0x10000
+	jb .more
+	jmp unpack_fail
 .done:
 	ret
 
@@ -319,6 +436,10 @@ unpack_fail:
 
 msg_unpack: db "elfboot: stage2: its packed code is damaged; halted.", 13, 10, 0
 
+; From here to the GDT: the BIOS thunk and its buffers, only used once
+; stage2_main runs, so they are stored packed (stage2.ld puts .lowtext first
+; in the packed part, still below 64 KiB for the real-mode code).
+section .lowtext progbits alloc exec write align=16
 ; void bios_call(uint32_t intno): runs `int intno` in real mode with the
 ; registers and arithmetic flags in bios_regs, and stores them (and eflags)
 ; back there.  The long-mode IDT (common/fault.c) is set aside for the
@@ -471,29 +592,10 @@ bits 64
 	ret
 
 align 8
-gdt:
-	dq 0
-	dq 0x00af9a000000ffff		; 0x08 64-bit code
-	dq 0x00cf92000000ffff		; 0x10 data
-	dq 0x00cf9a000000ffff		; 0x18 32-bit code
-	dq 0x00cf92000000ffff		; 0x20 32-bit data
-	dq 0x00009a000000ffff		; 0x28 16-bit code
-	dq 0x000092000000ffff		; 0x30 16-bit data
-gdt_end:
-gdtr:
-	dw gdt_end - gdt - 1
-	dd gdt
-rm_idtr:
-	dw 0x3ff
-	dd 0
 saved_rsp: dq 0
 saved_idtr: times 10 db 0		; the long-mode IDTR while in real mode
-boot_drive: db 0
 rm_dispatch: dw 0			; bios_enter's real-mode target
 align 4
-boot_medium: dd 0			; eax at entry (PXE_HANDOFF_MAGIC: network)
-boot_pxenv: dd 0			; ebx at entry: PXENV+ segment:offset
-boot_pxe: dd 0				; ecx at entry: !PXE segment:offset
 far_ptr: dd 0				; offset, segment of the far call
 far_nargs: dw 0
 far_args: times 8 dw 0
@@ -511,5 +613,29 @@ bios_regs:				; struct bios_regs in stage2.h
 .es:	dw 0
 align 16
 bios_scratch:	times 1024 db 0		; low buffer for DAPs, E820, VBE info
+
+; Used before the unpacking (or set by it): stays in .entry.
+section .entry
+align 8
+gdt:
+	dq 0
+	dq 0x00af9a000000ffff		; 0x08 64-bit code
+	dq 0x00cf92000000ffff		; 0x10 data
+	dq 0x00cf9a000000ffff		; 0x18 32-bit code
+	dq 0x00cf92000000ffff		; 0x20 32-bit data
+	dq 0x00009a000000ffff		; 0x28 16-bit code
+	dq 0x000092000000ffff		; 0x30 16-bit data
+gdt_end:
+gdtr:
+	dw gdt_end - gdt - 1
+	dd gdt
+rm_idtr:
+	dw 0x3ff
+	dd 0
+boot_drive: db 0
+align 4
+boot_medium: dd 0			; eax at entry (PXE_HANDOFF_MAGIC: network)
+boot_pxenv: dd 0			; ebx at entry: PXENV+ segment:offset
+boot_pxe: dd 0				; ecx at entry: !PXE segment:offset
 
 section .note.GNU-stack noalloc noexec nowrite progbits
