@@ -194,7 +194,7 @@ $(B)/bios/stage2.elf: $(S2_OBJS) $(B)/bios/libcore.a stage2/stage2.ld
 	  $(S2_OBJS) $(B)/bios/libcore.a -o $@
 
 # Packed after .entry (mk/s2pack.py; stage2/entry.asm unpacks it at boot).
-$(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/size-check.sh
+$(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/rcpack.py mk/size-check.sh
 	objcopy -O binary $< $(B)/bios/stage2.raw
 	python3 mk/s2pack.py $(B)/bios/stage2.raw $$(nm $< | awk '$$3 == "__stage2_payload" { p = $$1 } \
 	  $$3 == "__stage2_start" { s = $$1 } END { print "0x" p, "0x" s }') $@

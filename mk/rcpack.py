@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # rcpack.py - stage2's packed format since issue 10: LZ77 tokens coded bit by
-# bit with an adaptive binary range coder.  compress/decompress here; the
+# bit with an adaptive binary range coder (LZMA's idea; this coder, its
+# model and its parse are our own).  compress/decompress here; the
 # unpacker is `unpack` in stage2/entry.asm, which must match decompress.
 #
 # Range coder: 32-bit range and code, 12-bit probabilities (of a 0 bit),
@@ -11,39 +12,96 @@
 # The decoder starts with range = 0xffffffff and code = the first 4 stream
 # bytes, big-endian.
 #
-# Tokens, until the unpacked length is reached (the model's tables are
-# numbered below; s = 1 after a match, 0 after a literal or at the start):
+# Tokens, until the unpacked length is reached.  The model's tables are
+# numbered below; s, the state: 0 at the start and after a literal that
+# follows a literal, 1 after a literal that follows a match, 2 after a new
+# offset's match, 3 after a repeated offset's; r0 is the last offset (1 at
+# the start).
 #   ISMATCH[s] 0        a literal: 8 bits MSB first, as a bit tree in
 #                       LIT[prev >> 5] (prev: the last unpacked byte, 0 at
 #                       the start)
 #   ISMATCH[s] 1, ISREP[s] 1
-#                       the last offset again (1 at the start): length
-#                       G(REPLEN) (>= 1)
+#                       r0 again: length G(REPLEN) (>= 1)
 #   ISMATCH[s] 1, ISREP[s] 0
-#                       a new offset, offset - 1 = (G(OFFHI) - 1) * 256 +
-#                       8 bits as a bit tree in OFFLO; length G(LEN) + 1
+#                       a new offset (r0 = it): length - 1 = G(LEN);
+#                       offset - 1 = (G(OFFHI[q]) - 1) * 256 + 8 bits as a
+#                       bit tree in OFFLO[hi > 1], q = min(length, 5) - 2
 # G(T), a number v >= 1: for each bit of v below its top bit, a 1 coded with
 # T[2i] and that bit with T[2i + 1] (i counts from 0); then a 0 with T[2i].
 # At most 16 bits (i < 16) or the stream is damaged.
+# compress's parse: shortest path over positions, the bits priced by the
+# previous pass's counts; each position keeps the state and offsets of its
+# best path.
 import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from s2pack import match_len, matches  # noqa: E402
 
 PBITS = 12
 PONE = 1 << PBITS
 SHIFT = 5
-MAX_OFF = 1 << 16
-CHAIN = 256
+PASSES = 8
 
 # The model: one array of 16-bit probabilities; these are its tables' starts
 # (entry.asm has the same numbers).
 ISMATCH = 0
-ISREP = 2
-LEN = 4
+ISREP = 4
+LEN = 8
 REPLEN = LEN + 32
 OFFHI = REPLEN + 32
-OFFLO = OFFHI + 32
-LIT = OFFLO + 256
+OFFLO = OFFHI + 4 * 32
+LIT = OFFLO + 2 * 256
 NPROBS = LIT + 8 * 256
 GAMMA_MAX = 16
+
+
+class Damaged(Exception):
+    pass
+
+
+# The token grammar, once for the three coders: c.bit(index, b) codes b
+# (encoder, pricer) or ignores it and returns the bit read (decoder).
+def code_tree(c, base, v):
+    """A byte as a bit tree at base."""
+    m = 1
+    for k in range(7, -1, -1):
+        m = m * 2 + c.bit(base + m, (v >> k) & 1)
+    return m & 0xff
+
+
+def code_gamma(c, base, v):
+    n, r, i = v.bit_length(), 1, 0
+    while c.bit(base + 2 * i, int(i < n - 1)):
+        r = r * 2 + c.bit(base + 2 * i + 1, (v >> max(n - 2 - i, 0)) & 1)
+        i += 1
+        if i >= GAMMA_MAX:
+            raise Damaged('number longer than %d bits' % GAMMA_MAX)
+    return r
+
+
+def code_token(c, st, buf, i, tok):
+    """One token at position i of buf (the bytes so far when decoding) in
+    state st = [s, r0], which it updates; tok: (length, offset, rep) to
+    code ((1, 0, False) a literal) or anything when decoding.  Returns the
+    token coded: (1, the byte) or (length, -offset)."""
+    ln, off, rep = tok
+    s = st[0]
+    if not c.bit(ISMATCH + s, int(off != 0)):
+        v = code_tree(c, LIT + 256 * ((buf[i - 1] if i else 0) >> 5),
+                      buf[i] if off == 0 and i < len(buf) else 0)
+        st[0] = int(s >= 2)
+        return 1, v
+    if c.bit(ISREP + s, int(rep)):
+        ln = code_gamma(c, REPLEN, max(ln, 1))
+        st[0] = 3
+        return ln, -st[1]
+    ln = code_gamma(c, LEN, max(ln - 1, 1)) + 1
+    hi = code_gamma(c, OFFHI + 32 * (min(ln, 5) - 2), ((max(off, 1) - 1) >> 8) + 1)
+    lo = code_tree(c, OFFLO + 256 * (hi > 1), (max(off, 1) - 1) & 0xff)
+    st[:] = 2, (hi - 1) * 256 + lo + 1
+    return ln, -st[1]
 
 
 class Encoder:
@@ -72,21 +130,7 @@ class Encoder:
             self.out.append(self.low >> 24)
             self.low = (self.low << 8) & 0xffffffff
             self.range <<= 8
-
-    def tree(self, base, v, nbits):
-        m = 1
-        for k in range(nbits - 1, -1, -1):
-            b = (v >> k) & 1
-            self.bit(base + m, b)
-            m = m * 2 + b
-
-    def gamma(self, base, v):
-        assert 1 <= v < 1 << GAMMA_MAX
-        n = v.bit_length()
-        for i in range(n - 1):
-            self.bit(base + 2 * i, 1)
-            self.bit(base + 2 * i + 1, (v >> (n - 2 - i)) & 1)
-        self.bit(base + 2 * (n - 1), 0)
+        return b
 
     def finish(self):
         for _ in range(4):
@@ -95,222 +139,140 @@ class Encoder:
         return bytes(self.out)
 
 
-class Damaged(Exception):
-    pass
+class Decoder:
+    def __init__(self, stream):
+        if len(stream) < 4:
+            raise Damaged('stream shorter than 4 bytes')
+        self.s, self.pos = stream, 4
+        self.code, self.range = int.from_bytes(stream[:4], 'big'), 0xffffffff
+        self.p = [PONE // 2] * NPROBS
+
+    def bit(self, i, _):
+        p = self.p[i]
+        bound = (self.range >> PBITS) * p
+        if self.code < bound:
+            self.range = bound
+            self.p[i] = p + ((PONE - p) >> SHIFT)
+            b = 0
+        else:
+            self.code -= bound
+            self.range -= bound
+            self.p[i] = p - (p >> SHIFT)
+            b = 1
+        while self.range < 1 << 24:
+            if self.pos >= len(self.s):
+                raise Damaged('read past the stream end')
+            self.range = self.range << 8 & 0xffffffff
+            self.code = (self.code << 8 | self.s[self.pos]) & 0xffffffff
+            self.pos += 1
+        return b
 
 
 def decompress(stream, n):
     """The unpacker's algorithm, step for step (the build checks every
     packed image with it); a stream that would read past its end, copy from
     before the output's start or past its end raises Damaged."""
-    pos = 4
-    if len(stream) < 4:
-        raise Damaged('stream shorter than 4 bytes')
-    code, rng = int.from_bytes(stream[:4], 'big'), 0xffffffff
-    p = [PONE // 2] * NPROBS
-
-    def bit(i):
-        nonlocal code, rng, pos
-        bound = (rng >> PBITS) * p[i]
-        if code < bound:
-            rng = bound
-            p[i] += (PONE - p[i]) >> SHIFT
-            b = 0
-        else:
-            code -= bound
-            rng -= bound
-            p[i] -= p[i] >> SHIFT
-            b = 1
-        while rng < 1 << 24:
-            if pos >= len(stream):
-                raise Damaged('read past the stream end')
-            rng = rng << 8 & 0xffffffff
-            code = (code << 8 | stream[pos]) & 0xffffffff
-            pos += 1
-        return b
-
-    def gamma(base):
-        v, i = 1, 0
-        while bit(base + 2 * i):
-            v = v * 2 + bit(base + 2 * i + 1)
-            i += 1
-            if i >= GAMMA_MAX:
-                raise Damaged('number longer than %d bits' % GAMMA_MAX)
-        return v
-
-    out, s, off = bytearray(), 0, 1
+    d, st, out = Decoder(stream), [0, 1], bytearray()
     while len(out) < n:
-        if not bit(ISMATCH + s):
-            m, base = 1, LIT + 256 * ((out[-1] if out else 0) >> 5)
-            while m < 256:
-                m = m * 2 + bit(base + m)
-            out.append(m & 0xff)
-            s = 0
+        ln, v = code_token(d, st, out, len(out), (0, 0, False))
+        if ln == 1 and v >= 0:
+            out.append(v)
             continue
-        if bit(ISREP + s):
-            ln = gamma(REPLEN)
-        else:
-            hi = gamma(OFFHI)
-            m = 1
-            while m < 256:
-                m = m * 2 + bit(OFFLO + m)
-            off = (hi - 1) * 256 + (m & 0xff) + 1
-            ln = gamma(LEN) + 1
+        off = -v
         if off > len(out) or ln > n - len(out):
             raise Damaged('match of %d at offset %d, %d bytes out' % (ln, off, len(out)))
         for _ in range(ln):
             out.append(out[-off])
-        s = 1
     return bytes(out)
 
 
-def match_len(data, i, j):
-    """Length of the common run at i and j (j < i), compared in chunks."""
-    n, k = len(data), 0
-    while i + k + 32 <= n and data[i + k:i + k + 32] == data[j + k:j + k + 32]:
-        k += 32
-    while i + k < n and data[i + k] == data[j + k]:
-        k += 1
-    return k
-
-
-def matches(data):
-    """Hash chains over byte pairs, for both formats' parses: a generator
-    per position i (taken in order), which yields, nearest first, each
-    offset that reaches further than every nearer one, with the lengths
-    worth trying for it (every length up to its reach beyond the nearer
-    ones', but of a long run only 64 and the whole)."""
-    n, heads, prev = len(data), {}, [-1] * len(data)
-
-    def at(i):
-        if i + 2 > n:
-            return
-        key = data[i] | data[i + 1] << 8
-        j, tries, reach = heads.get(key, -1), CHAIN, 1
-        while j >= 0 and i - j <= MAX_OFF and tries:
-            tries -= 1
-            if i + reach < n and data[j + reach] == data[i + reach]:
-                k = match_len(data, i, j)
-                if k > reach:
-                    yield i - j, range(reach + 1, k + 1) if k - reach <= 64 else \
-                        list(range(reach + 1, reach + 65)) + [k]
-                    reach = k
-            j = prev[j]
-        prev[i] = heads.get(key, -1)
-        heads[key] = i
-    return at
-
-
-class Prices:
+class Pricer:
     """Bit costs (in 1/16 bits) for the parse: each context's probability as
-    the last pass's token counts set it (a stationary guess at the adaptive
-    model)."""
+    the last pass's counts set it (a stationary guess at the adaptive
+    model); c.bit adds to c.total."""
 
     def __init__(self, counts=None):
-        self.c = [[1, 1] for _ in range(NPROBS)] if counts is None else counts
-        self.cost = []
-        for z, o in self.c:
-            t = z + o
-            self.cost.append((int(-16 * math.log2(z / t)), int(-16 * math.log2(o / t))))
+        counts = counts or [[1, 1] for _ in range(NPROBS)]
+        self.cost = [(int(-16 * math.log2(z / (z + o))), int(-16 * math.log2(o / (z + o))))
+                     for z, o in counts]
+        self.total, self.memo = 0, {}
+
+    def bit(self, i, b):
+        self.total += self.cost[i][b]
+        return b
+
+    def of(self, f, *args):
+        self.total = 0
+        f(self, *args)
+        return self.total
 
     def gamma(self, base, v):
-        n, c = v.bit_length(), 0
-        for i in range(n - 1):
-            c += self.cost[base + 2 * i][1] + self.cost[base + 2 * i + 1][(v >> (n - 2 - i)) & 1]
-        return c + self.cost[base + 2 * (n - 1)][0]
-
-    def tree(self, base, v, nbits):
-        m, c = 1, 0
-        for k in range(nbits - 1, -1, -1):
-            b = (v >> k) & 1
-            c += self.cost[base + m][b]
-            m = m * 2 + b
-        return c
+        k = (base, v)
+        if k not in self.memo:
+            self.memo[k] = self.of(code_gamma, base, v)
+        return self.memo[k]
 
 
-class Counter(Encoder):
-    """An encoder that only counts each context's bits (for the next pass's
-    prices)."""
+class Counter:
+    """Counts each context's bits, for the next pass's prices."""
 
     def __init__(self):
         self.c = [[1, 1] for _ in range(NPROBS)]
 
     def bit(self, i, b):
         self.c[i][b] += 1
+        return b
 
 
 def parse(data, pr):
-    """Shortest path over positions with the prices pr; each position keeps
-    the state (last token a match) and the last offset of its best path, and
-    the costs going on from it use those (an approximation: other paths
-    might reach it with a better offset to repeat)."""
+    """Shortest path over positions with the prices pr (see the header)."""
     n = len(data)
     inf = float('inf')
     cost = [0] + [inf] * n
-    step = [None] * (n + 1)  # (from, length, offset, rep)
-    state, last = [0] * (n + 1), [1] * (n + 1)
-    litc = [0] * n
-    for i in range(n):
-        base = LIT + 256 * ((data[i - 1] if i else 0) >> 5)
-        litc[i] = pr.tree(base, data[i], 8)
+    step = [None] * (n + 1)  # (from, (length, offset, rep))
+    st = [None] * (n + 1)
+    st[0] = (0, 1)
+    litc = [pr.of(code_tree, LIT + 256 * ((data[i - 1] if i else 0) >> 5), data[i]) for i in range(n)]
     at = matches(data)
     for i in range(n):
-        s, r, ci = state[i], last[i], cost[i]
+        s, r = st[i]
+        ci = cost[i]
         c = ci + pr.cost[ISMATCH + s][0] + litc[i]
         if c < cost[i + 1]:
-            cost[i + 1], step[i + 1] = c, (i, 1, 0, False)
-            state[i + 1], last[i + 1] = 0, r
+            cost[i + 1], step[i + 1], st[i + 1] = c, (i, (1, 0, False)), (int(s >= 2), r)
         mc = ci + pr.cost[ISMATCH + s][1]
-        # The last offset again.
-        if r <= i:
-            k = match_len(data, i, i - r)
-            if k:
-                base = mc + pr.cost[ISREP + s][1]
-                lens = range(1, k + 1) if k <= 64 else list(range(1, 65)) + [k]
-                for ln in lens:
-                    c = base + pr.gamma(REPLEN, ln)
-                    if c < cost[i + ln]:
-                        cost[i + ln], step[i + ln] = c, (i, ln, r, True)
-                        state[i + ln], last[i + ln] = 1, r
+        k = match_len(data, i, i - r) if r <= i else 0
+        if k:
+            base = mc + pr.cost[ISREP + s][1]
+            for ln in range(1, k + 1) if k <= 64 else list(range(1, 65)) + [k]:
+                c = base + pr.gamma(REPLEN, ln)
+                if c < cost[i + ln]:
+                    cost[i + ln], step[i + ln], st[i + ln] = c, (i, (ln, r, True)), (3, r)
         mc += pr.cost[ISREP + s][0]
         for off, lens in at(i):
-            oc = mc + pr.gamma(OFFHI, ((off - 1) >> 8) + 1) + pr.tree(OFFLO, (off - 1) & 0xff, 8)
+            oc = [mc + pr.gamma(OFFHI + 32 * q, ((off - 1) >> 8) + 1) +
+                  pr.of(code_tree, OFFLO + 256 * (off > 256), (off - 1) & 0xff) for q in range(4)]
             for ln in lens:
-                c = oc + pr.gamma(LEN, ln - 1)
+                c = oc[min(ln, 5) - 2] + pr.gamma(LEN, ln - 1)
                 if c < cost[i + ln]:
-                    cost[i + ln], step[i + ln] = c, (i, ln, off, False)
-                    state[i + ln], last[i + ln] = 1, off
+                    cost[i + ln], step[i + ln], st[i + ln] = c, (i, (ln, off, False)), (2, off)
     tokens, k = [], n
     while k:
-        t = step[k]
-        tokens.append(t)
-        k = t[0]
+        tokens.append(step[k])
+        k = step[k][0]
     tokens.reverse()
     return tokens
 
 
-def emit(data, tokens, enc):
-    s, last = 0, 1
-    for i, ln, off, rep in tokens:
-        if ln == 1 and not off:
-            enc.bit(ISMATCH + s, 0)
-            enc.tree(LIT + 256 * ((data[i - 1] if i else 0) >> 5), data[i], 8)
-            s = 0
-            continue
-        enc.bit(ISMATCH + s, 1)
-        if off == last:  # the parse may find an equal new offset: cheaper
-            enc.bit(ISREP + s, 1)
-            enc.gamma(REPLEN, ln)
-        else:
-            enc.bit(ISREP + s, 0)
-            enc.gamma(OFFHI, ((off - 1) >> 8) + 1)
-            enc.tree(OFFLO, (off - 1) & 0xff, 8)
-            enc.gamma(LEN, ln - 1)
-        s, last = 1, off
+def emit(data, tokens, c):
+    st = [0, 1]
+    for i, (ln, off, rep) in tokens:
+        # A new offset equal to the last: cheaper as a repeat.
+        code_token(c, st, data, i, (ln, off, rep or off == st[1]))
 
 
-def compress(data, passes=3):
-    pr, best = Prices(), None
+def compress(data, passes=PASSES):
+    pr, best = Pricer(), None
     for _ in range(passes):
         tokens = parse(data, pr)
         enc = Encoder()
@@ -320,5 +282,5 @@ def compress(data, passes=3):
             best = out
         cnt = Counter()
         emit(data, tokens, cnt)
-        pr = Prices(cnt.c)
+        pr = Pricer(cnt.c)
     return best

@@ -3,7 +3,7 @@
 # stage1 + stage2).  RAW is the linked image (objcopy -O binary) from START
 # (stage2.ld's __stage2_start); its bytes below PAYLOAD (.entry: real-mode
 # code and the unpacker, stage2/entry.asm) stay as they are, the rest is
-# filtered (each e8/e9 rel32 made absolute: e8_filter) and coded in
+# filtered (each call/jmp/jcc rel32 made absolute: x86_filter) and coded in
 # mk/rcpack.py's format (LZ77 with an adaptive range coder; its header
 # defines the stream), which `unpack` in entry.asm reads back.
 # OUT = entry bytes + stream, padded to whole sectors; header +8 becomes
@@ -23,8 +23,8 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import rcpack  # noqa: E402
+MAX_OFF = 1 << 16
+CHAIN = 256
 
 
 
@@ -63,13 +63,50 @@ class Writer:
         self.out.append(b)
 
 
+def match_len(data, i, j):
+    """Length of the common run at i and j (j < i), compared in chunks."""
+    n, k = len(data), 0
+    while i + k + 32 <= n and data[i + k:i + k + 32] == data[j + k:j + k + 32]:
+        k += 32
+    while i + k < n and data[i + k] == data[j + k]:
+        k += 1
+    return k
+
+
+def matches(data):
+    """Hash chains over byte pairs, for both formats' parses: a generator
+    per position i (taken in order), which yields, nearest first, each
+    offset that reaches further than every nearer one, with the lengths
+    worth trying for it (every length up to its reach beyond the nearer
+    ones', but of a long run only 64 and the whole)."""
+    n, heads, prev = len(data), {}, [-1] * len(data)
+
+    def at(i):
+        if i + 2 > n:
+            return
+        key = data[i] | data[i + 1] << 8
+        j, tries, reach = heads.get(key, -1), CHAIN, 1
+        while j >= 0 and i - j <= MAX_OFF and tries:
+            tries -= 1
+            if i + reach < n and data[j + reach] == data[i + reach]:
+                k = match_len(data, i, j)
+                if k > reach:
+                    yield i - j, range(reach + 1, k + 1) if k - reach <= 64 else \
+                        list(range(reach + 1, reach + 65)) + [k]
+                    reach = k
+            j = prev[j]
+        prev[i] = heads.get(key, -1)
+        heads[key] = i
+    return at
+
+
 def compress(data):
     """Optimal parse for this code's costs (shortest path over positions):
     at each position the hash chain gives, nearest first, each offset that
     reaches further than every nearer one; every length up to that reach is
     tried with the nearest offset that has it."""
     n = len(data)
-    at = rcpack.matches(data)
+    at = matches(data)
     inf = float('inf')
     cost = [0] + [inf] * n
     step = [None] * (n + 1)  # how position k is best reached: (from, len, off)
@@ -137,17 +174,19 @@ def decompress(stream, n, literals=None):
     return bytes(out[:n])
 
 
-def e8_filter(data, base, sign):
-    """Each call/jmp rel32 (an e8/e9 byte and the 4 after it) with its
-    operand made absolute (sign 1: + the next instruction's address, base
-    being the first byte's) or back (sign -1); the scan skips the operands
-    either way, so both directions see the same opcodes."""
-    d, i = bytearray(data), 0
-    while i + 5 <= len(d):
-        if d[i] & 0xfe == 0xe8:
-            v = struct.unpack_from('<I', d, i + 1)[0]
-            struct.pack_into('<I', d, i + 1, (v + sign * (base + i + 5)) & 0xffffffff)
-            i += 5
+def x86_filter(data, base, sign):
+    """Each call/jmp/jcc rel32 (e8/e9 and its 4 bytes, 0f 8x and its 4) with
+    its operand made absolute (sign 1: + the next instruction's address,
+    base being the first byte's) or back (sign -1); the scan skips the
+    operands either way, so both directions see the same opcodes."""
+    d, i, n = bytearray(data), 0, len(data)
+    while i + 5 <= n:
+        at = i + 1 if d[i] & 0xfe == 0xe8 else \
+            i + 2 if d[i] == 0x0f and i + 6 <= n and d[i + 1] & 0xf0 == 0x80 else 0
+        if at:
+            v = struct.unpack_from('<I', d, at)[0]
+            struct.pack_into('<I', d, at, (v + sign * (base + at + 4)) & 0xffffffff)
+            i = at + 4
         else:
             i += 1
     return bytes(d)
@@ -156,9 +195,10 @@ def e8_filter(data, base, sign):
 def pack(body, base):
     """body (linked at base) -> the stream entry.asm's unpack reads; checked
     by unpacking it as unpack does."""
-    stream = rcpack.compress(e8_filter(body, base, 1))
+    import rcpack  # here: rcpack imports this module (efipack does not need it)
+    stream = rcpack.compress(x86_filter(body, base, 1))
     try:
-        back = e8_filter(rcpack.decompress(stream, len(body)), base, -1)
+        back = x86_filter(rcpack.decompress(stream, len(body)), base, -1)
     except rcpack.Damaged as e:
         back = str(e)
     if back != body:
@@ -167,10 +207,14 @@ def pack(body, base):
 
 
 def unpack(stream, n, base):
-    return e8_filter(rcpack.decompress(stream, n), base, -1)
+    """pack's inverse, as entry.asm's unpack does it (raises
+    rcpack.Damaged)."""
+    import rcpack
+    return x86_filter(rcpack.decompress(stream, n), base, -1)
 
 
 def main():
+    import rcpack
     raw_path, out_path = sys.argv[1], sys.argv[4]
     entry_size = int(sys.argv[2], 16) - int(sys.argv[3], 16)
     raw = open(raw_path, 'rb').read()

@@ -72,9 +72,9 @@ else
 	fail "s2pack round trip ($(cat "$tmp/out"))"
 fi
 
-# stage2's coder (mk/rcpack.py, with s2pack's e8/e9 filter) on the edge
-# cases: nothing, one byte, all zeros, 64 KiB of noise, call opcodes at the
-# very end; each must unpack to itself.  And damage: a stream cut short,
+# stage2's coder (mk/rcpack.py, with s2pack's call/jmp/jcc filter) on the
+# edge cases: nothing, one byte, all zeros, 64 KiB of noise, branch opcodes
+# at the very end; each must unpack to itself.  And damage: a stream cut short,
 # or one with a byte changed, must not unpack to the input without an
 # error (decompress raises Damaged where entry.asm stops).
 if out=$(python3 - "$R/mk" 2>&1 <<'PY'
@@ -84,9 +84,9 @@ import rcpack, s2pack
 random.seed(10)
 cases = {'empty': b'', '1 byte': b'\xe8', 'zeros': bytes(40000),
          'noise': bytes(random.randrange(256) for _ in range(65536)),
-         'calls': b'\xe8\x01\x02\x03\x04\xe9\xff\xff\xff\xff\xe8\x00\x00'}
+         'branches': b'\xe8\x01\x02\x03\x04\x0f\x85\xff\xff\xff\xff\x0f\x84\x00\x00\x00\xe9\x00\x00'}
 for name, data in cases.items():
-    s = rcpack.compress(s2pack.e8_filter(data, 0x8400, 1), 1)
+    s = rcpack.compress(s2pack.x86_filter(data, 0x8400, 1), 1)
     if s2pack.unpack(s, len(data), 0x8400) != data:
         sys.exit('%s: does not round-trip' % name)
 data = bytes(random.randrange(4) for _ in range(5000))
