@@ -220,7 +220,7 @@ $(S2_VARIANTS:%=$(B)/bios/%.elf): $(B)/bios/%.elf: $(S2_OBJS) $(B)/bios/libcore.
 PXE_S2_LIMIT := 65536
 S2_SIZE_stage2     := stage1+stage2 $(BIOS_LIMIT) $(B)/uefi/stage1.bin
 S2_SIZE_stage2-pxe := stage2-pxe $(PXE_S2_LIMIT)
-$(S2_VARIANTS:%=$(B)/uefi/%.bin): $(B)/uefi/%.bin: $(B)/bios/%.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/size-check.sh
+$(S2_VARIANTS:%=$(B)/uefi/%.bin): $(B)/uefi/%.bin: $(B)/bios/%.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/rcpack.py mk/size-check.sh
 	objcopy -O binary $< $(B)/bios/$*.raw
 	python3 mk/s2pack.py $(B)/bios/$*.raw $$(nm $< | awk '$$3 == "__stage2_payload" { p = $$1 } \
 	  $$3 == "__stage2_start" { s = $$1 } END { print "0x" p, "0x" s }') $@

@@ -3,13 +3,17 @@
 # stage1 + stage2).  RAW is the linked image (objcopy -O binary) from START
 # (stage2.ld's __stage2_start); its bytes below PAYLOAD (.entry: real-mode
 # code and the unpacker, stage2/entry.asm) stay as they are, the rest is
-# compressed.
+# filtered (each call/jmp/jcc rel32 made absolute: x86_filter) and coded in
+# mk/rcpack.py's format (LZ77 with an adaptive range coder; its header
+# defines the stream), which `unpack` in entry.asm reads back.
 # OUT = entry bytes + stream, padded to whole sectors; header +8 becomes
 # OUT's length (what stage1/cdboot read) and +12 the unpacked length.
 #
-# Stream (read by unpack in entry.asm): control bits come MSB first from a
-# byte fetched whenever the previous one is used up; literal and offset
-# bytes come from the stream in between.
+# The module also keeps stage2's first format (compress/decompress/Writer
+# below), which BOOTX64.EFI's packed constants still use (mk/efipack.py,
+# uefi/main.c's rodata_unpack, a small C decoder):
+#   control bits come MSB first from a byte fetched whenever the previous
+#   one is used up; literal and offset bytes come from the stream between.
 #   0            one literal byte follows
 #   1 G(h) b G(n) a match: offset = (h - 1) * 256 + b + 1, length n + 1
 # G(v), v >= 1: Elias gamma, interleaved: for each bit of v below its top
@@ -21,6 +25,7 @@ import sys
 
 MAX_OFF = 1 << 16
 CHAIN = 256
+
 
 
 def gamma_bits(v):
@@ -68,22 +73,17 @@ def match_len(data, i, j):
     return k
 
 
-def compress(data):
-    """Optimal parse for this code's costs (shortest path over positions):
-    at each position the hash chain gives, nearest first, each offset that
-    reaches further than every nearer one; every length up to that reach is
-    tried with the nearest offset that has it."""
-    n = len(data)
-    heads, prev = {}, [-1] * n
-    inf = float('inf')
-    cost = [0] + [inf] * n
-    step = [None] * (n + 1)  # how position k is best reached: (from, len, off)
-    for i in range(n):
-        c = cost[i] + 9
-        if c < cost[i + 1]:
-            cost[i + 1], step[i + 1] = c, (i, 1, 0)
+def matches(data):
+    """Hash chains over byte pairs, for both formats' parses: a generator
+    per position i (taken in order), which yields, nearest first, each
+    offset that reaches further than every nearer one, with the lengths
+    worth trying for it (every length up to its reach beyond the nearer
+    ones', but of a long run only 64 and the whole)."""
+    n, heads, prev = len(data), {}, [-1] * len(data)
+
+    def at(i):
         if i + 2 > n:
-            continue
+            return
         key = data[i] | data[i + 1] << 8
         j, tries, reach = heads.get(key, -1), CHAIN, 1
         while j >= 0 and i - j <= MAX_OFF and tries:
@@ -91,18 +91,34 @@ def compress(data):
             if i + reach < n and data[j + reach] == data[i + reach]:
                 k = match_len(data, i, j)
                 if k > reach:
-                    off = i - j
-                    # Long runs: every length is not worth trying.
-                    lens = range(reach + 1, k + 1) if k - reach <= 64 else \
+                    yield i - j, range(reach + 1, k + 1) if k - reach <= 64 else \
                         list(range(reach + 1, reach + 65)) + [k]
-                    for ln in lens:
-                        c = cost[i] + match_bits(off, ln)
-                        if c < cost[i + ln]:
-                            cost[i + ln], step[i + ln] = c, (i, ln, off)
                     reach = k
             j = prev[j]
         prev[i] = heads.get(key, -1)
         heads[key] = i
+    return at
+
+
+def compress(data):
+    """Optimal parse for this code's costs (shortest path over positions):
+    at each position the hash chain gives, nearest first, each offset that
+    reaches further than every nearer one; every length up to that reach is
+    tried with the nearest offset that has it."""
+    n = len(data)
+    at = matches(data)
+    inf = float('inf')
+    cost = [0] + [inf] * n
+    step = [None] * (n + 1)  # how position k is best reached: (from, len, off)
+    for i in range(n):
+        c = cost[i] + 9
+        if c < cost[i + 1]:
+            cost[i + 1], step[i + 1] = c, (i, 1, 0)
+        for off, lens in at(i):
+            for ln in lens:
+                c = cost[i] + match_bits(off, ln)
+                if c < cost[i + ln]:
+                    cost[i + ln], step[i + ln] = c, (i, ln, off)
     tokens, k = [], n
     while k:
         i, ln, off = step[k]
@@ -158,19 +174,59 @@ def decompress(stream, n, literals=None):
     return bytes(out[:n])
 
 
+def x86_filter(data, base, sign):
+    """Each call/jmp/jcc rel32 (e8/e9 and its 4 bytes, 0f 8x and its 4) with
+    its operand made absolute (sign 1: + the next instruction's address,
+    base being the first byte's) or back (sign -1); the scan skips the
+    operands either way, so both directions see the same opcodes."""
+    d, i, n = bytearray(data), 0, len(data)
+    while i + 5 <= n:
+        at = i + 1 if d[i] & 0xfe == 0xe8 else \
+            i + 2 if d[i] == 0x0f and i + 6 <= n and d[i + 1] & 0xf0 == 0x80 else 0
+        if at:
+            v = struct.unpack_from('<I', d, at)[0]
+            struct.pack_into('<I', d, at, (v + sign * (base + at + 4)) & 0xffffffff)
+            i = at + 4
+        else:
+            i += 1
+    return bytes(d)
+
+
+def pack(body, base):
+    """body (linked at base) -> the stream entry.asm's unpack reads; checked
+    by unpacking it as unpack does."""
+    import rcpack  # here: rcpack imports this module (efipack does not need it)
+    stream = rcpack.compress(x86_filter(body, base, 1))
+    try:
+        back = x86_filter(rcpack.decompress(stream, len(body)), base, -1)
+    except rcpack.Damaged as e:
+        back = str(e)
+    if back != body:
+        sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    return stream
+
+
+def unpack(stream, n, base):
+    """pack's inverse, as entry.asm's unpack does it (raises
+    rcpack.Damaged)."""
+    import rcpack
+    return x86_filter(rcpack.decompress(stream, n), base, -1)
+
+
 def main():
+    import rcpack
     raw_path, out_path = sys.argv[1], sys.argv[4]
     entry_size = int(sys.argv[2], 16) - int(sys.argv[3], 16)
     raw = open(raw_path, 'rb').read()
     entry, body = bytearray(raw[:entry_size]), raw[entry_size:]
-    stream = compress(body)
-    if decompress(stream, len(body)) != body:
-        sys.exit("s2pack: error: the packed stream does not unpack to the image")
+    stream = pack(body, int(sys.argv[2], 16))
     # entry.asm first moves the stream to the bounce buffer (layout.h's
-    # BOUNCE_SIZE, 64 KiB) and refuses a longer one at boot: refuse it here.
-    if len(stream) > 0x10000:
+    # BOUNCE_SIZE, 64 KiB, whose top holds the model) and refuses a longer
+    # one at boot (the sector padding counts): refuse it here.
+    room = 0x10000 - 2 * rcpack.NPROBS
+    if (entry_size + len(stream) + 511) // 512 * 512 - entry_size > room:
         sys.exit("s2pack: error: the packed stream is %d bytes, more than the "
-                 "64 KiB bounce buffer it is unpacked from" % len(stream))
+                 "%d the bounce buffer has for it" % (len(stream), room))
     total = (entry_size + len(stream) + 511) // 512 * 512
     struct.pack_into('<II', entry, 8, total, len(body))
     out = bytes(entry) + stream

@@ -105,30 +105,6 @@ rm_fail:
 	hlt
 	jmp .halt
 
-; Real-mode handler behind stage2_main's self-test of this thunk (main.c):
-; with ah = 0 it hands back the flags the `int` pushed (iret), so CF comes
-; back exactly as the thunk gave it to the CPU; with ah = 1 it clears CF
-; like a BIOS reporting success (retf 2 keeps the handler's own flags).
-bios_selftest_isr:
-	test ah, ah
-	jnz .success
-	iret
-.success:
-	clc
-	retf 2
-
-; Far-call counterpart (the PXE API's convention): returns the sum of its
-; two stack arguments in ax, so a test sees both arrived in order, and
-; returns with retf, leaving them for the caller.
-bios_selftest_far:
-	push bp
-	mov bp, sp
-	mov ax, [bp + 6]		; first argument, above the return cs:ip
-	shl ax, 1
-	add ax, [bp + 8]		; second: ax = 2 * first + second
-	pop bp
-	retf
-
 ; a20_check: ZF clear if A20 is on (0x000500 and 0x100500 differ).
 a20_check:
 	push ds
@@ -217,79 +193,123 @@ lm_entry:
 	hlt
 	jmp .halt
 
-;; unpack: everything after .entry is stored packed (mk/s2pack.py, whose
-; header comment defines the stream).  The stream is first moved to the
-; bounce buffer, since the unpacked bytes overwrite where it was loaded, then
-; unpacked to where it was linked.  The header's lengths are checked against
-; the link, and no match may write past the end: a damaged stage2 stops with
-; one line on screen and COM1 instead of overwriting the stack.
-; rsi: stream, rdi: output, r8: output end, r9b/r10d: control bits.  The bit
-; reader is a macro, not a call: under QEMU's TCG every `ret` is an indirect
-; jump looked up at run time, which made the unpacking several times slower.
-%macro unpack_bit 0			; CF = the next control bit
-	dec r10d
-	jns %%have
-	mov r9b, [rsi]
+;; unpack: everything after .entry is stored packed (mk/s2pack.py; the
+; coded stream is defined in mk/rcpack.py's header, whose table numbers are
+; repeated below).  The stream is first moved to the bounce buffer, since
+; the unpacked bytes overwrite where it was loaded, then unpacked to where it
+; was linked.  The header's lengths are checked against the link, no byte
+; is read past the stream's end and no match copies from before the output's
+; start or writes past its end: a damaged stage2 stops with one line on
+; screen and COM1 instead of overwriting the stack.  The model (16-bit
+; probabilities) lives at the bounce buffer's top, above the stream.
+; rsi: stream, r11: its end, rdi: output, r8: output end, r9d: range,
+; r10d: code, r12d: state, r13: the last offset.
+RC_ISMATCH equ 0			; rcpack.py's tables, in probabilities
+RC_ISREP   equ 4
+RC_LEN     equ 8
+RC_REPLEN  equ RC_LEN + 32
+RC_OFFHI   equ RC_REPLEN + 32
+RC_OFFLO   equ RC_OFFHI + 4 * 32
+RC_LIT     equ RC_OFFLO + 2 * 256
+RC_NPROBS  equ RC_LIT + 8 * 256
+RC_PROBS   equ BOUNCE_BASE + BOUNCE_SIZE - 2 * RC_NPROBS
+; The helpers first, the failure line in the middle, so that the checks
+; reach it with short jumps (the unpacker stays stored unpacked).
+; rc_tree: ebp = 0x100 | the next 8 bits, a bit tree at r15.
+rc_tree:
+	push 1
+	pop rbp
+.bit:
+	lea rbx, [r15 + rbp * 2]
+	call rc_bit
+	adc ebp, ebp
+	bt ebp, 8
+	jnc .bit
+	ret
+
+; rc_gamma: ebp = the next number coded as G(table at rbx); more than 16
+; bits is a damaged stream.
+rc_gamma:
+	push 1
+	pop rbp
+.more:
+	call rc_bit
+	jnc .done
+	add rbx, 2
+	call rc_bit
+	adc ebp, ebp
+	add rbx, 2
+	bt ebp, 16
+	jnc .more
+	jmp unpack_fail
+.done:
+	ret
+
+; rc_bit: CF = the next bit, coded with the probability at rbx (updated).
+; Clobbers eax and ecx only.
+rc_bit:
+	movzx eax, word [rbx]
+	mov ecx, r9d
+	shr ecx, 12
+	imul ecx, eax			; bound
+	cmp r10d, ecx
+	jae .one
+	mov r9d, ecx
+	neg eax				; p += (4096 - p) / 32
+	add eax, 4096
+	shr eax, 5
+	add [rbx], ax
+	xor ecx, ecx
+	jmp .norm
+.one:
+	sub r10d, ecx
+	sub r9d, ecx
+	shr eax, 5			; p -= p / 32
+	sub [rbx], ax
+	xor ecx, ecx
+	inc ecx
+.norm:
+	cmp r9d, 1 << 24
+	jae .done
+	cmp rsi, r11
+	jae unpack_fail
+	shl r9d, 8
+	shl r10d, 8
+	mov r10b, [rsi]
 	inc rsi
-	mov r10d, 7
-%%have:
-	add r9b, r9b
-%endmacro
-%macro unpack_gamma 0			; eax = the next Elias gamma number
-	mov eax, 1
-%%more:
-	unpack_bit
-	jnc %%got
-	unpack_bit
-	adc eax, eax
-	jmp %%more
-%%got:
-%endmacro
+	jmp .norm
+.done:
+	shr ecx, 1
+	ret
+
 unpack:
-	mov esi, __stage2_payload
-	mov edi, BOUNCE_BASE
-	mov ecx, [STAGE2_BASE + 8]
-	sub ecx, __stage2_payload - STAGE2_BASE
-	jbe unpack_fail
-	cmp ecx, BOUNCE_SIZE
-	ja unpack_fail
-	rep movsb
-	mov esi, BOUNCE_BASE
-	mov edi, __stage2_payload
 	mov r8d, [STAGE2_BASE + 12]
 	cmp r8d, __stage2_packed
 	jne unpack_fail
-	add r8, rdi
-	xor r10d, r10d
-.next:
-	cmp rdi, r8
-	jae .done
-	unpack_bit
-	jc .match
-	movsb				; a literal
-	jmp .next
-.match:
-	unpack_gamma			; offset = (h - 1) * 256 + byte + 1
-	dec eax
-	shl eax, 8
-	mov al, [rsi]
-	inc rsi
-	inc eax
-	mov edx, eax
-	unpack_gamma			; length - 1
-	lea rcx, [rax + 1]
-	mov rax, r8
-	sub rax, rdi
-	cmp rcx, rax
+	mov ecx, [STAGE2_BASE + 8]
+	sub ecx, __stage2_payload - STAGE2_BASE
+	lea eax, [rcx - 4]		; 4 bytes up to the model's start
+	cmp eax, RC_PROBS - BOUNCE_BASE - 4
 	ja unpack_fail
-	mov rax, rsi
-	mov rsi, rdi
-	sub rsi, rdx
-	rep movsb			; byte by byte: overlapping copies repeat
-	mov rsi, rax
+	mov esi, __stage2_payload
+	mov edi, BOUNCE_BASE
+	rep movsb
+	mov r11, rdi
+	mov ecx, RC_NPROBS		; every probability starts at 1/2
+	mov edi, RC_PROBS
+	mov ax, 2048
+	rep stosw
+	mov esi, BOUNCE_BASE
+	mov edi, __stage2_payload
+	add r8, rdi
+	lodsd
+	bswap eax
+	mov r10d, eax
+	or r9d, -1
+	xor r12d, r12d
+	push 1
+	pop r13
 	jmp .next
-.done:
-	ret
 
 ; No BIOS and no C yet: the line goes straight to the text screen and COM1
 ; (as the firmware left it set up).
@@ -317,8 +337,131 @@ unpack_fail:
 	hlt
 	jmp .halt
 
+unpack.copy:				; rbp bytes from r13 back
+	mov rax, rdi
+	sub rax, __stage2_payload
+	cmp r13, rax
+	ja unpack_fail
+	lea rax, [rdi + rbp]
+	cmp rax, r8
+	ja unpack_fail
+	mov ecx, ebp
+	push rsi
+	mov rsi, rdi
+	sub rsi, r13
+	rep movsb			; byte by byte: overlapping copies repeat
+	pop rsi
+unpack.next:
+	cmp rdi, r8
+	jae unpack.unfilter
+	lea rbx, [RC_PROBS + 2 * RC_ISMATCH + r12 * 2]
+	call rc_bit
+	jc unpack.match
+	movzx eax, byte [rdi - 1]	; a literal, in the table of the last
+	shr eax, 5			; byte's top 3 bits (stage2.ld puts a 0
+	shl eax, 9			; before the first)
+	lea r15, [rax + RC_PROBS + 2 * RC_LIT]
+	shr r12d, 1			; state: 1 after a match, else 0
+	call rc_tree
+	mov [rdi], bpl
+	inc rdi
+	jmp unpack.next
+unpack.match:
+	lea rbx, [RC_PROBS + 2 * RC_ISREP + r12 * 2]
+	mov r12b, 3
+	call rc_bit
+	jnc .new
+	mov ebx, RC_PROBS + 2 * RC_REPLEN	; the last offset again
+	call rc_gamma
+	jmp unpack.copy
+.new:
+	dec r12d
+	mov ebx, RC_PROBS + 2 * RC_LEN
+	call rc_gamma
+	inc ebp				; length
+	push rbp
+	cmp ebp, 5
+	jb .short
+	push 5
+	pop rbp
+.short:
+	shl ebp, 6			; OFFHI[min(length, 5) - 2]
+	lea rbx, [rbp + RC_PROBS + 2 * RC_OFFHI - 2 * 64]
+	call rc_gamma
+	lea r13d, [rbp - 1]
+	mov r15d, RC_PROBS + 2 * RC_OFFLO
+	test r13d, r13d
+	jz .near
+	add r15d, 2 * 256
+.near:
+	shl r13d, 8
+	call rc_tree
+	movzx ebp, bpl
+	lea r13d, [r13 + rbp + 1]
+	pop rbp
+	jmp unpack.copy
+	; The packer stored each call/jmp/jcc rel32 (e8/e9, 0f 8x) as its
+	; absolute target (rel32 + the next instruction's address, mod 2^32):
+	; calls to one function then repeat.  Undone in the same scan order.
+unpack.unfilter:
+	mov edi, __stage2_payload
+.scan:
+	lea rax, [rdi + 5]
+	cmp rax, r8
+	ja .done
+	movzx ecx, word [rdi]
+	inc rdi
+	lea edx, [rcx + 0x18]		; e8/e9 -> 0/1
+	cmp dl, 1
+	jbe .fix
+	cmp cl, 0x0f
+	jne .scan
+	inc eax
+	cmp rax, r8
+	ja .scan
+	and ch, 0xf0
+	cmp ch, 0x80
+	jne .scan
+	inc rdi
+.fix:
+	sub [rdi], eax
+	add rdi, 4
+	jmp .scan
+.done:
+	ret
+
 msg_unpack: db "elfboot: stage2: its packed code is damaged; halted.", 13, 10, 0
 
+; From here to the GDT: the BIOS thunk and its buffers, only used once
+; stage2_main runs, so they are stored packed (stage2.ld puts .lowtext first
+; in the packed part, still below 64 KiB for the real-mode code).
+section .lowtext progbits alloc exec write align=16
+bits 16
+; Real-mode handler behind stage2_main's self-test of this thunk (main.c):
+; with ah = 0 it hands back the flags the `int` pushed (iret), so CF comes
+; back exactly as the thunk gave it to the CPU; with ah = 1 it clears CF
+; like a BIOS reporting success (retf 2 keeps the handler's own flags).
+bios_selftest_isr:
+	test ah, ah
+	jnz .success
+	iret
+.success:
+	clc
+	retf 2
+
+; Far-call counterpart (the PXE API's convention): returns the sum of its
+; two stack arguments in ax, so a test sees both arrived in order, and
+; returns with retf, leaving them for the caller.
+bios_selftest_far:
+	push bp
+	mov bp, sp
+	mov ax, [bp + 6]		; first argument, above the return cs:ip
+	shl ax, 1
+	add ax, [bp + 8]		; second: ax = 2 * first + second
+	pop bp
+	retf
+
+bits 64
 ; void bios_call(uint32_t intno): runs `int intno` in real mode with the
 ; registers and arithmetic flags in bios_regs, and stores them (and eflags)
 ; back there.  The long-mode IDT (common/fault.c) is set aside for the
@@ -470,30 +613,14 @@ bits 64
 	pop rbx
 	ret
 
-align 8
-gdt:
-	dq 0
-	dq 0x00af9a000000ffff		; 0x08 64-bit code
-	dq 0x00cf92000000ffff		; 0x10 data
-	dq 0x00cf9a000000ffff		; 0x18 32-bit code
-	dq 0x00cf92000000ffff		; 0x20 32-bit data
-	dq 0x00009a000000ffff		; 0x28 16-bit code
-	dq 0x000092000000ffff		; 0x30 16-bit data
-gdt_end:
-gdtr:
-	dw gdt_end - gdt - 1
-	dd gdt
 rm_idtr:
 	dw 0x3ff
 	dd 0
+align 8
 saved_rsp: dq 0
 saved_idtr: times 10 db 0		; the long-mode IDTR while in real mode
-boot_drive: db 0
 rm_dispatch: dw 0			; bios_enter's real-mode target
 align 4
-boot_medium: dd 0			; eax at entry (PXE_HANDOFF_MAGIC: network)
-boot_pxenv: dd 0			; ebx at entry: PXENV+ segment:offset
-boot_pxe: dd 0				; ecx at entry: !PXE segment:offset
 far_ptr: dd 0				; offset, segment of the far call
 far_nargs: dw 0
 far_args: times 8 dw 0
@@ -511,5 +638,26 @@ bios_regs:				; struct bios_regs in stage2.h
 .es:	dw 0
 align 16
 bios_scratch:	times 1024 db 0		; low buffer for DAPs, E820, VBE info
+
+; Used before the unpacking (or set by it): stays in .entry.
+section .entry
+align 8
+gdt:
+	dq 0
+	dq 0x00af9a000000ffff		; 0x08 64-bit code
+	dq 0x00cf92000000ffff		; 0x10 data
+	dq 0x00cf9a000000ffff		; 0x18 32-bit code
+	dq 0x00cf92000000ffff		; 0x20 32-bit data
+	dq 0x00009a000000ffff		; 0x28 16-bit code
+	dq 0x000092000000ffff		; 0x30 16-bit data
+gdt_end:
+gdtr:
+	dw gdt_end - gdt - 1
+	dd gdt
+boot_drive: db 0
+align 4
+boot_medium: dd 0			; eax at entry (PXE_HANDOFF_MAGIC: network)
+boot_pxenv: dd 0			; ebx at entry: PXENV+ segment:offset
+boot_pxe: dd 0				; ecx at entry: !PXE segment:offset
 
 section .note.GNU-stack noalloc noexec nowrite progbits

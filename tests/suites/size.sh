@@ -1,9 +1,9 @@
 #!/bin/sh
 # size.sh BUILD - the loaders' size budget (issue 9) and what it rests on:
 # both binaries within their limits; BOOTX64.EFI's .bss stored with no file
-# bytes (the PE loader zero-fills it); stage2's packed stream (mk/s2pack.py)
-# round-trips, and a damaged one stops at boot with one line instead of
-# unpacking past its end; BOOTX64.EFI's packed constants (issue 10) unpack
+# bytes (the PE loader zero-fills it); stage2's packed stream (mk/s2pack.py,
+# mk/rcpack.py) round-trips, also on edge cases, and a damaged or cut one
+# stops at boot with one line instead of unpacking past its end; BOOTX64.EFI's packed constants (issue 10) unpack
 # at boot to the linked size, and a damaged pack stops with its line.
 # Prints PASS/FAIL lines.
 set -u
@@ -72,34 +72,90 @@ else
 	fail "s2pack round trip ($(cat "$tmp/out"))"
 fi
 
-# A stage2 whose stream asks for a match longer than the image: the bound
-# in entry.asm's unpack stops it with its line (qemu.sh status 2).
-mkdir "$tmp/ld"
-cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld/"
+# stage2's coder (mk/rcpack.py, with s2pack's call/jmp/jcc filter) on the
+# edge cases: nothing, one byte, all zeros, 64 KiB of noise, branch opcodes
+# at the very end; each must unpack to itself.  And damage: a stream cut short,
+# or one with a byte changed, must not unpack to the input without an
+# error (decompress raises Damaged where entry.asm stops).
+if out=$(python3 - "$R/mk" 2>&1 <<'PY'
+import random, sys
+sys.path.insert(0, sys.argv[1])
+import rcpack, s2pack
+random.seed(10)
+cases = {'empty': b'', '1 byte': b'\xe8', 'zeros': bytes(40000),
+         'noise': bytes(random.randrange(256) for _ in range(65536)),
+         'branches': b'\xe8\x01\x02\x03\x04\x0f\x85\xff\xff\xff\xff\x0f\x84\x00\x00\x00\xe9\x00\x00'}
+for name, data in cases.items():
+    s = rcpack.compress(s2pack.x86_filter(data, 0x8400, 1), 1)
+    if s2pack.unpack(s, len(data), 0x8400) != data:
+        sys.exit('%s: does not round-trip' % name)
+data = bytes(random.randrange(4) for _ in range(5000))
+s = rcpack.compress(data, 1)
+for name, bad in (('cut short', s[:len(s) // 2]), ('4 bytes', s[:3])):
+    try:
+        rcpack.decompress(bad, len(data))
+        sys.exit('a stream %s unpacks' % name)
+    except rcpack.Damaged:
+        pass
+print('%d cases round-trip, cut streams refused' % len(cases))
+PY
+); then pass "stage2 coder: $out"; else fail "stage2 coder: $out"; fi
+
+# Damaged stage2s, each stopped by a bound in entry.asm's unpack with its
+# line (qemu.sh status 2): "flipped", a stream byte changed where the
+# packer's own decoder (the same algorithm) finds it damaged (a match
+# reaching before the start or past the end, or a number too long);
+# "short", the file and its header's length cut to one sector after .entry,
+# so the decoder runs out of stream (the read bound).
 payload=$(nm "$B/bios/stage2.elf" | awk '$3 == "__stage2_payload" { p = $1 } $3 == "__stage2_start" { s = $1 }
 	END { print "0x" p, "0x" s }')
-python3 - "$tmp/ld/stage2.bin" "$R/mk" $payload <<'PY'
-import sys
+for kind in flipped short; do
+	mkdir "$tmp/ld-$kind"
+	cp "$L"/*.bin "$L/BOOTX64.EFI" "$tmp/ld-$kind/"
+	if ! out=$(python3 - "$tmp/ld-$kind/stage2.bin" "$R/mk" $payload $kind 2>&1 <<'PY'
+import struct, sys
 sys.path.insert(0, sys.argv[2])
-import s2pack
-p, at = sys.argv[1], int(sys.argv[3], 16) - int(sys.argv[4], 16)
+import rcpack
+p, at, kind = sys.argv[1], int(sys.argv[3], 16) - int(sys.argv[4], 16), sys.argv[5]
 d = bytearray(open(p, 'rb').read())
-w = s2pack.Writer()
-w.bit(1); w.gamma(1); w.byte(0); w.gamma(1 << 20)
-d[at:at + len(w.out)] = w.out
+size, n = struct.unpack_from('<II', d, 8)
+if kind == 'short':
+    cut = (at + 511) // 512 * 512 + 512
+    d = d[:cut]
+    struct.pack_into('<I', d, 8, cut)
+    where = 'cut to %d bytes' % cut
+else:
+    # From the stream's middle on, the first flip the decoder refuses,
+    # given the stream as entry.asm sees it (with the sector padding).
+    for k in range(at + (size - at) // 2, size):
+        t = bytearray(d)
+        t[k] ^= 0x55
+        try:
+            rcpack.decompress(bytes(t[at:size]), n)
+        except rcpack.Damaged as e:
+            d, where = t, 'byte %d: %s' % (k, e)
+            break
+    else:
+        sys.exit('no damaging flip found')
 open(p, 'wb').write(d)
+print(where)
 PY
-if ! "$B/elfboot" image --loader-dir "$tmp/ld" -o "$tmp/bad.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
-	fail "damaged stage2: image ($(tail -1 "$tmp/out"))"
-else
+); then
+		fail "damaged stage2 ($kind): $out"
+		continue
+	fi
+	if ! "$B/elfboot" image --loader-dir "$tmp/ld-$kind" -o "$tmp/bad.img" "$B/kernels/k_default" > "$tmp/out" 2>&1; then
+		fail "damaged stage2 ($kind): image ($(tail -1 "$tmp/out"))"
+		continue
+	fi
 	sh "$T/qemu.sh" bios "$tmp/bad.img" 60 --log "$tmp/bad.log"
 	rc=$?
 	if [ $rc = 2 ] && grep -q "stage2: its packed code is damaged" "$tmp/bad.log"; then
-		pass "damaged stage2 stops with its line"
+		pass "damaged stage2 ($kind, $out) stops with its line"
 	else
-		fail "damaged stage2 (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad.log" | head -2 | tr '\n' '|'))"
+		fail "damaged stage2 ($kind, $out) (qemu.sh status $rc: $(grep -a elfboot "$tmp/bad.log" | head -2 | tr '\n' '|'))"
 	fi
-fi
+done
 
 # BOOTX64.EFI's constants (issue 10): .rodata is a PE section with no file
 # bytes, its packed copy is in .packed (mk/efipack.py), and efi_main
