@@ -27,6 +27,8 @@ COMMON_SRC += common/req_modules.c
 # SMP request: the handler (COMMON_SRC); the AP start-up (LAPIC, ring 0) and
 # its asm go into the firmware builds only.
 COMMON_SRC += common/req_smp.c
+# File pins (issue 11): SHA-256 and the pin block, also the tool's.
+COMMON_SRC += common/sha256.c common/pins.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 COMMON_FW  += common/smp_start.c
 
@@ -216,6 +218,8 @@ TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool
             config-tool/info.c config-tool/repro.c config-tool/run.c $(COMMON_SRC)
 # --module and --cmdline (issue 10)
 TOOL_SRC += config-tool/modules.c
+# Issue 11 (trusted boot): the loaders' preparation (pins).
+TOOL_SRC += config-tool/trust.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
 # it with the five loader binaries (config-tool/loaders.S).

@@ -20,6 +20,8 @@ static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 
 static EFI_FILE_HANDLE root;
 
+#define FS_CHUNK (2u << 20)
+
 /* Opens `name` (relative to the root, '/' or '\\' separated) for reading.
  * EB_NOTFOUND when absent. */
 static int open_file(const char *name, EFI_FILE_HANDLE *f)
@@ -69,16 +71,27 @@ static int fs_read(const char *name, void *dst, uint64_t bytes)
 		return eb_error("disk: '%s' vanished between its size and its read", name);
 	if (st != EB_OK)
 		return st;
-	/* One read for the whole file: the firmware batches the disk I/O. */
-	UINTN got = bytes;
-	EFI_STATUS s = uefi_call_wrapper(f->Read, 3, f, &got, dst);
+	/* Reads of FS_CHUNK: large enough that the firmware still batches
+	 * the disk I/O, small enough that a pinned file's hash
+	 * (source_filled) takes each piece while it is in the cache. */
+	uint8_t *out = dst;
+	uint64_t done = 0;
+	EFI_STATUS s = EFI_SUCCESS;
+	while (done < bytes) {
+		UINTN want = bytes - done < FS_CHUNK ? bytes - done : FS_CHUNK, got = want;
+		s = uefi_call_wrapper(f->Read, 3, f, &got, out + done);
+		if (EFI_ERROR(s) || got != want)
+			break;
+		source_filled(out + done, got);
+		done += got;
+	}
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(s))
 		return eb_error("disk: reading '%s' (%lu bytes) failed (status %s)", name, bytes,
 				efi_status(s));
-	if (got != bytes)
+	if (done != bytes)
 		return eb_error("disk: short read of '%s': the firmware returned %lu of its %lu bytes",
-				name, (uint64_t)got, bytes);
+				name, done, bytes);
 	return EB_OK;
 }
 
