@@ -61,8 +61,8 @@ static int pin_verify(const char *medium, const char *name, struct eb_pin_entry 
 		char want_hex[65], got_hex[65];
 		pin_hex(pin->sha256, want_hex);
 		pin_hex(got, got_hex);
-		return eb_error("pin: '%s' on the %s does not match: expected sha256 %s, got %s",
-				name, medium, want_hex, got_hex);
+		return eb_error("%s: '%s' does not match its pin: expected sha256 %s, got %s",
+				medium, name, want_hex, got_hex);
 	}
 	pin->flags |= EB_PIN_SEEN;
 	return EB_OK;
@@ -75,10 +75,9 @@ int source_load(const struct file_source *src, const struct file_alloc *mem, con
 	int st = src->size(name, &bytes);
 	struct eb_pin_entry *pin = pins ? pin_find(pins, name) : NULL;
 	if (pins && st == EB_NOTFOUND && pin)
-		return eb_error("pin: '%s' is pinned but not on the %s", name, src->medium);
+		return eb_error("%s: '%s' is pinned but missing", src->medium, name);
 	if (pins && st == EB_OK && !pin)
-		return eb_error("pin: '%s' is on the %s but not pinned (an extra file)", name,
-				src->medium);
+		return eb_error("%s: '%s' is not pinned (an extra file)", src->medium, name);
 	if (st != EB_OK)
 		return st;
 	/* An empty kernel or ramdisk is a mistake worth a clear line, not
