@@ -15,6 +15,8 @@ T=$(cd "$(dirname "$0")/.." && pwd)
 E=$(cd "$B" && pwd)/elfboot
 KD=$(cd "$B" && pwd)/kernels
 R=$(cd "$B" && pwd)/ramdisk.bin
+# 16 MiB for the pinned boots: many INT 13h transfers and 2 MiB UEFI reads
+R16=$(cd "$B" && pwd)/ramdisk16.bin
 LD=$(cd "$B" && pwd)/uefi
 SUITE=pin
 tmp=$(mktemp -d)
@@ -52,11 +54,11 @@ mismatch() {
 }
 
 # ---- the tool
-if "$E" image --pin --ramdisk "$R" --config-file c.json -o p.img "$KD/k_ramdisk" > out 2> err &&
+if "$E" image --pin --ramdisk "$R16" --config-file c.json -o p.img "$KD/k_ramdisk" > out 2> err &&
    "$E" image-info p.img > info 2> err; then
 	want="    boot.json        sha256 $(sum c.json)
     kernel-x86_64    sha256 $(sum "$KD/k_ramdisk")
-    ramdisk          sha256 $(sum "$R")"
+    ramdisk          sha256 $(sum "$R16")"
 	got=$(sed -n '/^pins:/,/^kernel config/p' info)
 	if [ "$(grep -c '3 files pinned' info)" = 2 ] &&
 	   [ "$(printf '%s\n' "$got" | grep -c '^    ')" = 6 ] &&
@@ -105,7 +107,7 @@ cp p.img r.img && mcopy -o -i "r.img@@$ESP" m1 ::/ramdisk
 cp p.img j.img && mcopy -o -i "j.img@@$ESP" c2.json ::/boot.json
 for m in bios uefi; do
 	boot kernel-changed $m k.img 2 "$(mismatch kernel-x86_64 "$KD/k_ramdisk" "$KD/k_default")"
-	boot ramdisk-changed $m r.img 2 "$(mismatch ramdisk "$R" m1)"
+	boot ramdisk-changed $m r.img 2 "$(mismatch ramdisk "$R16" m1)"
 	boot boot.json-changed $m j.img 2 "$(mismatch boot.json c.json c2.json)"
 done
 cp p.img d.img && mdel -i "d.img@@$ESP" ::/ramdisk
