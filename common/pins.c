@@ -22,16 +22,16 @@ int pin_block_check(const struct eb_pin_block *b)
 		if ((e->flags & ~EB_PIN_SEEN) != EB_PIN_FILE)
 			return eb_error("pin block: entry %u ('%s') has flags 0x%x", i, e->name,
 					e->flags);
-		for (uint32_t k = 0; k < i; k++)
-			if (!strcmp(b->entry[k].name, e->name))
-				return eb_error("pin block: '%s' is pinned twice", e->name);
+		/* A name pinned twice needs no check of its own: the lookup
+		 * finds the first, the second is never matched, and the boot
+		 * stops at source_pins_unread(). */
 	}
 	return EB_OK;
 }
 
 struct eb_pin_entry *pin_find(struct eb_pin_block *b, const char *name)
 {
-	for (uint32_t i = 0; i < b->count && i < EB_PIN_MAX; i++)
+	for (uint32_t i = 0; i < b->count; i++) /* count checked by pin_block_check */
 		if (!strcmp(b->entry[i].name, name))
 			return &b->entry[i];
 	return NULL;
@@ -39,8 +39,8 @@ struct eb_pin_entry *pin_find(struct eb_pin_block *b, const char *name)
 
 void pin_hex(const uint8_t d[32], char out[65])
 {
-	for (int i = 0; i < 64; i++)
-		out[i] = "0123456789abcdef"[(d[i / 2] >> (i & 1 ? 0 : 4)) & 15];
+	for (unsigned i = 0; i < 64; i++) /* high nibble first */
+		out[i] = "0123456789abcdef"[d[i / 2] >> (~i & 1) * 4 & 15];
 	out[64] = 0;
 }
 

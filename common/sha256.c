@@ -102,15 +102,20 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES])
 {
+	/* 0x80, zeros up to 56 mod 64, then the length in bits, big-endian:
+	 * a byte at a time (at most 72 calls; fewer bytes of loader code). */
 	uint64_t bits = s->len * 8;
-	uint8_t pad[72];
-	memset(pad, 0, sizeof pad);
-	pad[0] = 0x80;
-	/* 0x80, zeros up to 56 mod 64, then the length in bits, big-endian */
-	size_t padn = (s->fill < 56 ? 56 : 120) - s->fill;
-	for (int i = 0; i < 8; i++)
-		pad[padn + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_update(s, pad, padn + 8);
-	for (int i = 0; i < 32; i++)
-		out[i] = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+	uint8_t b = 0x80;
+	do {
+		sha256_update(s, &b, 1);
+		b = 0;
+	} while (s->fill != 56);
+	for (int i = 56; i >= 0; i -= 8) {
+		b = (uint8_t)(bits >> i);
+		sha256_update(s, &b, 1);
+	}
+	for (int i = 0; i < 8; i++) { /* big-endian words */
+		uint32_t v = __builtin_bswap32(s->h[i]);
+		memcpy(out + 4 * i, &v, 4);
+	}
 }

@@ -54,7 +54,6 @@ int source_pins_unread(void)
 static int pin_verify(const char *medium, const char *name, struct eb_pin_entry *pin)
 {
 	sha256_update(&hash, feed_next, (size_t)(feed_end - feed_next));
-	feed_next = feed_end = NULL;
 	uint8_t got[32];
 	sha256_final(&hash, got);
 	if (memcmp(got, pin->sha256, 32)) {
@@ -95,7 +94,7 @@ int source_load(const struct file_source *src, const struct file_alloc *mem, con
 	st = src->read(name, (void *)(uintptr_t)addr, bytes);
 	if (st == EB_OK && pin)
 		st = pin_verify(src->medium, name, pin);
-	feed_next = feed_end = NULL;
+	feed_next = NULL; /* no file being read: source_filled() takes nothing */
 	if (st != EB_OK) {
 		if (mem->free)
 			mem->free(addr, bytes);

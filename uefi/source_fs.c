@@ -74,24 +74,24 @@ static int fs_read(const char *name, void *dst, uint64_t bytes)
 	/* Reads of FS_CHUNK: large enough that the firmware still batches
 	 * the disk I/O, small enough that a pinned file's hash
 	 * (source_filled) takes each piece while it is in the cache. */
-	uint8_t *out = dst;
-	uint64_t done = 0;
+	uint8_t *out = dst, *end = out + bytes;
 	EFI_STATUS s = EFI_SUCCESS;
-	while (done < bytes) {
-		UINTN want = bytes - done < FS_CHUNK ? bytes - done : FS_CHUNK, got = want;
-		s = uefi_call_wrapper(f->Read, 3, f, &got, out + done);
-		if (EFI_ERROR(s) || got != want)
+	UINTN got = 1;
+	while (out < end && got) { /* got 0: the file ended early */
+		got = (uint64_t)(end - out) < FS_CHUNK ? (UINTN)(end - out) : FS_CHUNK;
+		s = uefi_call_wrapper(f->Read, 3, f, &got, out);
+		if (EFI_ERROR(s))
 			break;
-		source_filled(out + done, got);
-		done += got;
+		source_filled(out, got);
+		out += got;
 	}
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(s))
 		return eb_error("disk: reading '%s' (%lu bytes) failed (status %s)", name, bytes,
 				efi_status(s));
-	if (done != bytes)
+	if (out != end)
 		return eb_error("disk: short read of '%s': the firmware returned %lu of its %lu bytes",
-				name, done, bytes);
+				name, (uint64_t)(out - (uint8_t *)dst), bytes);
 	return EB_OK;
 }
 

@@ -47,11 +47,11 @@ _Static_assert(offsetof(struct eb_pin_block, entry) == 32, "pin block layout");
 #define EB_PIN_BLOCK_INIT { EB_PIN_MAGIC, EB_PIN_VERSION, 0, { 0, 0 }, { { { 0 }, 0, 0, { 0 } } } }
 
 /* The block is well formed: version, count <= EB_PIN_MAX, each name
- * NUL-terminated, non-empty and unique, flags EB_PIN_FILE (SEEN allowed:
- * the loader's own mark).  EB_OK, or EB_ERR with eb_error() naming the
+ * NUL-terminated and non-empty, flags EB_PIN_FILE (SEEN allowed: the
+ * loader's own mark).  EB_OK, or EB_ERR with eb_error() naming the
  * field. */
 int pin_block_check(const struct eb_pin_block *b);
-/* The entry pinning `name`, or NULL. */
+/* The entry pinning `name`, or NULL; b passed pin_block_check(). */
 struct eb_pin_entry *pin_find(struct eb_pin_block *b, const char *name);
 /* The digest as 64 lowercase hex digits and a NUL. */
 void pin_hex(const uint8_t d[32], char out[65]);
