@@ -7,8 +7,9 @@
 # digests, as sha256sum gives them): kernel, ramdisk and boot.json on both
 # firmwares, a module, a missing ramdisk and an extra boot.json on BIOS;
 # the same on the CD path (an ISO's ramdisk patched in place) and the
-# network (a netboot root's ramdisk replaced), BIOS.  Tool errors: too many
-# files, a loader without a pin block, one with two.  Prints PASS/FAIL lines.
+# network (a netboot root's ramdisk replaced), BIOS; `run --pin` boots and
+# pins.  Tool errors: too many files, a loader without a pin block, one
+# with two.  Prints PASS/FAIL lines.
 set -u
 B=${1:-build}
 T=$(cd "$(dirname "$0")/.." && pwd)
@@ -144,3 +145,24 @@ if "$E" netboot --pin --ramdisk "$R" -o net "$KD/k_ramdisk" > out 2> err; then
 else
 	bad "netboot --pin" "$(tr '\n' '|' < err)"
 fi
+
+# ---- `run --pin`: the same preparation behind the QEMU runner
+if "$E" run --bios --pin --test --timeout 120 --ramdisk "$R" "$KD/k_ramdisk" > run.out 2>&1 &&
+   grep -qa "ramdisk of 1048699 bytes verified" run.out; then
+	ok "run --bios --pin boots"
+else
+	bad "run --bios --pin boots" "$(grep -a 'error' run.out | head -2 | tr '\n' '|')"
+fi
+mkdir ld2
+cp "$LD"/*.bin "$LD"/BOOTX64.EFI ld2/
+sed -i 's/elfboot pins v1/elfboot pinz v1/' ld2/stage2.bin
+# run's own first stderr line says what it boots; then the one error
+if "$E" run --bios --pin --test --timeout 60 --loader-dir ld2 "$KD/k_ramdisk" > out 2> err; then
+	bad "run --pin pins" "exit 0 with a loader that has no pin block"
+elif [ "$(grep -c '^elfboot: error:' err)" != 1 ] ||
+     ! grep -q "^elfboot: error: --pin: 'ld2/stage2.bin' has no pin block" err; then
+	bad "run --pin pins" "stderr: $(tr '\n' '|' < err)"
+else
+	ok "run --pin pins"
+fi
+[ -z "$(ls -A "$TMPDIR")" ] || bad "temporary files left behind" "$(ls -A "$TMPDIR" | tr '\n' ' ')"
