@@ -4,10 +4,10 @@
 # loaders (image-info shows them; an unpinned image says "not pinned");
 # the pinned hybrid image boots on BIOS and UEFI; after the medium is
 # changed with mtools each file is refused with the expected line (both
-# digests, as sha256sum gives them): kernel, ramdisk and boot.json on both
-# firmwares, a module, a missing ramdisk and an extra boot.json on BIOS;
-# the same on the CD path (an ISO's ramdisk patched in place) and the
-# network (a netboot root's ramdisk replaced), BIOS; `run --pin` boots and
+# digests, as sha256sum gives them): kernel and ramdisk on both firmwares,
+# boot.json, a module, a missing ramdisk and an extra boot.json on BIOS;
+# the CD path (an ISO's ramdisk patched in place, BIOS) and the network (a
+# netboot root's ramdisk replaced, both firmwares); `run --pin` boots and
 # pins.  Tool errors: too many files, a loader without a pin block, one
 # with two.  Prints PASS/FAIL lines.
 set -u
@@ -109,8 +109,8 @@ cp p.img j.img && mcopy -o -i "j.img@@$ESP" c2.json ::/boot.json
 for m in bios uefi; do
 	boot kernel-changed $m k.img 2 "$(mismatch kernel-x86_64 "$KD/k_ramdisk" "$KD/k_default")"
 	boot ramdisk-changed $m r.img 2 "$(mismatch ramdisk "$R16" m1)"
-	boot boot.json-changed $m j.img 2 "$(mismatch boot.json c.json c2.json)"
 done
+boot boot.json-changed bios j.img 2 "$(mismatch boot.json c.json c2.json)"
 cp p.img d.img && mdel -i "d.img@@$ESP" ::/ramdisk
 boot ramdisk-missing bios d.img 2 "elfboot: error: disk: 'ramdisk' is pinned but missing"
 "$E" image --pin --ramdisk "$R" -o x.img "$KD/k_ramdisk" > out 2>&1 &&
@@ -140,7 +140,10 @@ QEMU_DISK=cdrom boot iso-ramdisk-changed bios p.iso 2 "$(mismatch ramdisk "$R" r
 # ---- the network: a netboot root's ramdisk replaced
 if "$E" netboot --pin --ramdisk "$R" -o net "$KD/k_ramdisk" > out 2> err; then
 	cp m1 net/ramdisk
+	# UEFI: the firmware's TFTP call fetches the whole file, hashed after
 	QEMU_NET="$tmp/net,elfboot.pxe" boot net-ramdisk-changed bios - 2 \
+		"$(mismatch ramdisk "$R" m1 "network: TFTP server 10.0.2.2")"
+	QEMU_NET="$tmp/net,BOOTX64.EFI" boot net-ramdisk-changed uefi - 2 \
 		"$(mismatch ramdisk "$R" m1 "network: TFTP server 10.0.2.2")"
 else
 	bad "netboot --pin" "$(tr '\n' '|' < err)"
