@@ -27,6 +27,8 @@ COMMON_SRC += common/req_modules.c
 # SMP request: the handler (COMMON_SRC); the AP start-up (LAPIC, ring 0) and
 # its asm go into the firmware builds only.
 COMMON_SRC += common/req_smp.c
+# File pins (issue 11): SHA-256 and the pin block, also the tool's.
+COMMON_SRC += common/sha256.c common/pins.c
 COMMON_FW  := $(COMMON_SRC) common/loader.c common/string.c common/serial.c common/fault.c
 COMMON_FW  += common/smp_start.c
 
@@ -235,6 +237,8 @@ TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool
             config-tool/info.c config-tool/repro.c config-tool/run.c $(COMMON_SRC)
 # --module and --cmdline (issue 10)
 TOOL_SRC += config-tool/modules.c
+# Issue 11 (trusted boot): the loaders' preparation (pins).
+TOOL_SRC += config-tool/trust.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
 # it with the six loader binaries (config-tool/loaders.S).
@@ -299,6 +303,9 @@ $(BD)/elfboot-tiny.img: all
 	$(B)/elfboot image -o $@ $(B)/kernels/k_exit
 $(BD)/elfboot-256m.img: all
 	$(B)/elfboot image --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
+# The same, pinned (issue 11): what hashing the ramdisk as it is read costs.
+$(BD)/elfboot-256m-pin.img: all
+	$(B)/elfboot image --pin --ramdisk $(B)/ramdisk256.bin -o $@ $(B)/kernels/k_exit
 
 # $(B)/ramdisk64.bin: tests/mk/net.mk.
 $(BD)/elfboot-iso-tiny.iso: all
@@ -309,7 +316,7 @@ $(BD)/elfboot-iso-64m.iso: all $(B)/ramdisk64.bin
 	$(B)/elfboot image --iso --ramdisk $(B)/ramdisk64.bin -o $@ $(B)/kernels/k_exit
 
 BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uefi.img floorexit-uefi.img \
-                raw-uefi.img elfboot-tiny.img elfboot-256m.img elfboot-iso-tiny.iso \
+                raw-uefi.img elfboot-tiny.img elfboot-256m.img elfboot-256m-pin.img elfboot-iso-tiny.iso \
                 elfboot-iso-64m.iso)
 bench: deps
 	@sh mk/deps.sh bench

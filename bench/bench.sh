@@ -17,6 +17,11 @@
 #   elfboot (and BENCH_BASELINE) reach their exit, from the TSC line each
 #   prints.  Each boot takes ~1.5 minutes of wall time but repeats to the
 #   millisecond, so RUNS can be 1.
+#   BENCH=pin: only the pinning figures (issue 11), which a full run ends
+#   with: per round the floor, elfboot-256m and the same image pinned
+#   (elfboot-256m-pin: the loader hashes the 256 MiB ramdisk as it reads
+#   it), back to back; pinning's cost is the median of the per-round
+#   differences, also as a share of the unpinned load (256m above the floor).
 # The floor alone varies by +-0.15 s under TCG, more than elfboot's own
 # time, so elfboot's time above the floor is measured in pairs: each round
 # boots the floor and then elfboot back to back, and the figure is the
@@ -113,6 +118,38 @@ time_boot() { # mode image -> seconds (or "fail")
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "fail"; else print a[int((NR + 1) / 2)] }'; }
 
+# Pinning's cost (issue 11's target: under 15 % of the unpinned load time
+# on UEFI), paired per round as above.
+pin_bench() {
+	for mode in bios uefi; do
+		for c in floor 256m 256m-pin; do : > "$D/$mode-pin-$c.times"; done
+		: > "$D/$mode-pin.diffs"
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			tf=$(time_boot $mode "$D/floor-$mode.img")
+			tu=$(time_boot $mode "$D/elfboot-256m.img")
+			tp=$(time_boot $mode "$D/elfboot-256m-pin.img")
+			for c in f:floor u:256m p:256m-pin; do
+				eval "t=\$t${c%%:*}"
+				[ "$t" = fail ] && echo "bench: $mode ${c#*:} failed to boot" >&2 ||
+					printf '%s ' "$t" >> "$D/$mode-pin-${c#*:}.times"
+			done
+			[ "$tu" != fail ] && [ "$tp" != fail ] &&
+				printf '%s ' "$(sub "$tp" "$tu")" >> "$D/$mode-pin.diffs"
+			i=$((i + 1))
+		done
+		f=$(median < "$D/$mode-pin-floor.times"); u=$(median < "$D/$mode-pin-256m.times")
+		p=$(median < "$D/$mode-pin-256m-pin.times"); d=$(median < "$D/$mode-pin.diffs")
+		echo "$mode pinning, ${MIB} MiB ramdisk: unpinned ${u}s, pinned ${p}s (floor ${f}s); pinning adds ${d}s, paired median over $(wc -w < "$D/$mode-pin.diffs") rounds (range $(spread < "$D/$mode-pin.diffs")s) = $(awk -v d="$d" -v l="$(sub "$u" "$f")" 'BEGIN { if (l <= 0) print "-"; else printf "%.0f", 100 * d / l }') % of the unpinned load above the floor$([ $mode = uefi ] && echo " (target < 15 %)")"
+	done
+}
+spread() { tr ' ' '\n' | grep -v '^$' | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f..%.3f", lo, hi; else print "-" }'; }
+if [ "${BENCH:-}" = pin ]; then
+	pin_bench
+	echo "QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
+
 # Runs are interleaved (one of each configuration per round) so drift in
 # the machine's speed spreads evenly; the floor and elfboot-tiny come first,
 # back to back, for the paired figure.
@@ -162,7 +199,6 @@ for mode in bios uefi; do
 done
 
 # The paired figures: median of the per-round differences, and their spread.
-spread() { tr ' ' '\n' | grep -v '^$' | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.3f..%.3f", lo, hi; else print "-" }'; }
 : > "$D/paired.txt"
 for mode in bios uefi; do
 	p=$(median < "$D/$mode-paired.diffs")
@@ -283,4 +319,5 @@ done
 } > "$D/net-table.md"
 cat "$D/net-table.md"
 cat "$D/net-table.md" >> "$D/table.md"
+pin_bench | tee "$D/pin.txt"
 echo "median of $RUNS runs; load $(cut -d' ' -f1-3 /proc/loadavg); QEMU $(qemu-system-x86_64 --version | head -1 | awk '{ print $4 }'), $(nproc) cores, TCG"

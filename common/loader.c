@@ -10,6 +10,7 @@
 #include "requests.h"
 #include "cpu.h"
 #include "smp.h"
+#include "source.h"
 
 /* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
  * builds with -include; a build without it (the seam's link test) says so. */
@@ -100,6 +101,8 @@ void loader_main(void)
 	int st = plat_read_file("boot.json", &bf);
 	if (st == EB_OK && bootcfg_parse((const char *)(uintptr_t)bf.addr, bf.size, &bc))
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
+	else if (st == EB_ERR && source_pinned())
+		eb_fatal(); /* a pin refused it (or it could not be checked): no defaults */
 	else if (st == EB_ERR)
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
 	eb_set_log_level(bc.log_level);
@@ -174,6 +177,8 @@ void loader_main(void)
 		eb_log(EB_LOG_INFO, "elfboot: %s %lu bytes at 0x%lx\r\n", file, modules[i].size,
 		       modules[i].addr);
 	}
+	if (source_pins_unread()) /* every pinned file was read and matched */
+		eb_fatal();
 	in.rsdp = plat_rsdp();
 	if (req_wanted(&img, ELFBOOT_REQ_SMP)) { /* SMP: the APs' start-up pages */
 		in.smp_low = plat_smp_low();

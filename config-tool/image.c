@@ -44,6 +44,7 @@ static void on_signal(int sig)
 	if (tmp_path[0])
 		unlink(tmp_path);
 	loader_tmp_remove();
+	loaders_tmp_remove();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -271,7 +272,9 @@ int image_build(const struct image_opts *opts)
 	static struct image_opts oc;
 	oc = *opts;
 	const struct image_opts *o = &oc;
-	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked))
+	/* Pins (trust.c) hash the final boot.json: after mods_prepare. */
+	if (loader_paths(o, &lp) || mods_prepare(&oc.mods, &oc.config_file, oc.unchecked) ||
+	    loaders_prepare(o, &lp))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2;
 	if (image_check(o, &ksize, &rsize))

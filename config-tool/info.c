@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "iso9660.h"
+#include "pins.h"
 #include "tool.h"
 
 #define ESP_GUID "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
@@ -55,9 +56,47 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-/* The loaders' build ids, gathered as found and printed as one section. */
+/* The loaders' build ids, gathered as found and printed as one section;
+ * likewise their pins (pins.h): one line per pinned file, or why none. */
 static char ids[4][160], raw[4][64];
 static int nids;
+static char pins_text[4][EB_PIN_MAX * 100 + 200];
+static int npins;
+
+static void note_pins(const char *what, const uint8_t *buf, size_t n)
+{
+	if (npins == 4)
+		return;
+	char *o = pins_text[npins++];
+	size_t cap = sizeof pins_text[0], len = 0;
+	size_t off;
+	int st = pin_block_find(buf, n, &off);
+	struct eb_pin_block b;
+	if (st == EB_OK) {
+		memcpy(&b, buf + off, sizeof b);
+		st = pin_block_check(&b);
+	}
+	if (st == EB_NOTFOUND) {
+		snprintf(o, cap, "  %-34s no pin block (a loader from before issue 11)\n", what);
+		return;
+	}
+	if (st != EB_OK) {
+		snprintf(o, cap, "  %-34s damaged: %s\n", what, eb_last_error());
+		return;
+	}
+	if (!b.count) {
+		snprintf(o, cap, "  %-34s not pinned\n", what);
+		return;
+	}
+	len += (size_t)snprintf(o, cap, "  %-34s %u file%s pinned\n", what, b.count,
+				b.count > 1 ? "s" : "");
+	for (uint32_t i = 0; i < b.count && len < cap; i++) {
+		char hex[65];
+		pin_hex(b.entry[i].sha256, hex);
+		len += (size_t)snprintf(o + len, cap - len, "    %-16s sha256 %s\n", b.entry[i].name,
+					hex);
+	}
+}
 
 static void print_id(const char *what, const uint8_t *buf, size_t n)
 {
@@ -68,6 +107,7 @@ static void print_id(const char *what, const uint8_t *buf, size_t n)
 		snprintf(id, sizeof id, "no build id (not an elfboot loader of this series)");
 	snprintf(raw[nids], sizeof raw[0], "%s", id);
 	snprintf(ids[nids++], sizeof ids[0], "  %-34s %s", what, id);
+	note_pins(what, buf, n);
 }
 
 static void print_ids(void)
@@ -80,6 +120,9 @@ static void print_ids(void)
 			printf("  (the loaders come from different builds)\n");
 			break;
 		}
+	printf("pins:\n");
+	for (int i = 0; i < npins; i++)
+		printf("%s", pins_text[i]);
 }
 
 static void print_file_id(const char *what, const char *path)

@@ -396,7 +396,7 @@ static void usage(FILE *f)
 		"\n"
 		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--config-file boot.json]\n"
 		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
-		"                [--fat-auto] [--loader-dir DIR] -o OUT.img KERNEL\n"
+		"                [--fat-auto] [--pin] [--loader-dir DIR] -o OUT.img KERNEL\n"
 		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
 		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
 		"      partition, and an EFI System Partition holding EFI/BOOT/BOOTX64.EFI,\n"
@@ -412,18 +412,21 @@ static void usage(FILE *f)
 		"      medium; NAME defaults to FILE's base name, CMDLINE to \"\".  --cmdline\n"
 		"      gives the CMDLINE request's string.  Both go into the boot.json the\n"
 		"      image gets (merged with --config-file's, which must not have them).\n"
-		"  elfboot image --iso [--ramdisk FILE] [--config-file boot.json]\n"
+		"      --pin records the SHA-256 of every file the medium gets (boot.json,\n"
+		"      kernel-x86_64, ramdisk, module-N; at most 8) in the loaders on it: they\n"
+		"      refuse a file that differs, is missing or is extra (docs/trusted-boot.md).\n"
+		"  elfboot image --iso [--pin] [--ramdisk FILE] [--config-file boot.json]\n"
 		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o OUT.iso KERNEL\n"
 		"      Build an ISO 9660 image (with xorriso) that boots from a CD and, written\n"
 		"      to a disk or USB stick (dd), from that too, on BIOS and UEFI.  The\n"
 		"      kernel, ramdisk and boot.json are files in the ISO's root.\n"
-		"  elfboot netboot [--ramdisk FILE] [--config-file boot.json]\n"
+		"  elfboot netboot [--pin] [--ramdisk FILE] [--config-file boot.json]\n"
 		"                  [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o DIR KERNEL\n"
 		"      Write a TFTP root for network boot to DIR: elfboot.pxe (the BIOS\n"
 		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
 		"      print the DHCP settings (boot file per client architecture, option 93).\n"
 		"      The kernel is checked as by `image`.\n"
-		"  elfboot run [--bios|--uefi] [--iso|--net] [--ramdisk FILE] [--config-file F]\n"
+		"  elfboot run [--bios|--uefi] [--iso|--net] [--pin] [--ramdisk FILE] [--config-file F]\n"
 		"              [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
 		"              [--test] [--timeout S] [--gdb] [--gdb-port N] KERNEL [-- QEMU ARGS]\n"
 		"      Build a temporary image (--iso: an ISO; --net: a TFTP root on QEMU's\n"
@@ -453,7 +456,8 @@ static void usage(FILE *f)
 		"  elfboot image-info IMAGE\n"
 		"      Read an image back (a disk image, an ISO or a netboot directory): the\n"
 		"      loaders' build id, the GPT partitions, the files on the ESP (or ISO),\n"
-		"      and the config of the kernel it holds (as `config show` prints it).\n"
+		"      and the config of the kernel it holds (as `config show` prints it);\n"
+		"      each loader's pins (file, SHA-256) or \"not pinned\".\n"
 		"  elfboot --version | --help\n"
 		"      --version: the version, the build id and the embedded loaders' sizes.\n"
 		"\n"
@@ -485,6 +489,8 @@ static int cmd_image(int argc, char **argv)
 			o.fat32 = 0;
 		else if (!strcmp(a, "--iso"))
 			o.iso = 1;
+		else if (!strcmp(a, "--pin"))
+			o.pin = 1;
 		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
@@ -569,6 +575,8 @@ static int cmd_netboot(int argc, char **argv)
 				return 1;
 		} else if (!strcmp(a, "--unchecked")) {
 			o.unchecked = 1;
+		} else if (!strcmp(a, "--pin")) {
+			o.pin = 1;
 		} else if (a[0] == '-' && a[1]) {
 			int mo = mods_option(&o.mods, "netboot", argc, argv, &i);
 			if (mo < 0)

@@ -49,6 +49,7 @@ struct run_opts {
 	int nqemu;      /* arguments after "--" */
 	char **qemu;
 	struct boot_mods mods; /* --module, --cmdline */
+	int pin;               /* --pin */
 };
 
 static char run_dir[PATH_MAX];
@@ -356,14 +357,15 @@ static int build_medium(const struct run_opts *o, int uefi, char *medium, size_t
 		} else {
 			struct netboot_opts no = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 						   .out = medium, .loader_dir = o->loader_dir,
-						   .config_file = o->config_file, .mods = o->mods };
+						   .config_file = o->config_file, .mods = o->mods,
+						   .pin = o->pin };
 			rc = netboot_build(&no);
 		}
 	} else {
 		struct image_opts io = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 					 .loader_dir = o->loader_dir,
 					 .config_file = o->config_file, .fat32 = 1,
-					 .mods = o->mods };
+					 .mods = o->mods, .pin = o->pin };
 		snprintf(medium, n, "%s/%s", run_dir, o->media == MEDIA_ISO ? "boot.iso" : "disk.img");
 		io.out = medium;
 		if (o->media == MEDIA_ISO) {
@@ -755,6 +757,8 @@ int cmd_run(int argc, char **argv)
 			o.gdb = 1;
 		} else if (!strcmp(a, "--test")) {
 			o.test = 1;
+		} else if (!strcmp(a, "--pin")) {
+			o.pin = 1;
 		} else if (!strcmp(a, "--ramdisk")) {
 			o.ramdisk = v;
 		} else if (!strcmp(a, "--config-file")) {

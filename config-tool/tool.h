@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sha256.h"
+
 /* Longest path argument accepted: room for the ".tmp.XXXXXX" suffix and
  * mtools' "./" and "@@OFFSET" in 4 KiB buffers. */
 #define TOOL_PATH_MAX 4000
@@ -60,15 +62,6 @@ int config_show(const char *path, const char *label, int json);
 int image_info(const char *path);
 
 /* repro.c: reproducible images (docs/build-id.md): seeds from the inputs. */
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	uint8_t buf[64];
-	size_t fill;
-};
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *p, size_t n);
-void sha256_final(struct sha256 *s, uint8_t out[32]);
 /* Adds a digest of a file's contents (with a tag) to the hash; 1 with the
  * error printed. */
 int hash_file(struct sha256 *s, const char *tag, const char *path);
@@ -123,6 +116,7 @@ struct image_opts {
 	int unchecked; /* skip the kernel checks (to test the loader's own) */
 	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */
 	int iso;       /* an ISO 9660 image for CDs and USB sticks (iso.c) */
+	int pin;       /* --pin: the files' SHA-256 in the loaders (trust.c) */
 };
 int image_build(const struct image_opts *o);
 /* The loader binaries' paths (in loader_dir()), after refusing an output
@@ -131,6 +125,12 @@ struct loader_paths {
 	char efi[4096], stage1[4096], stage2[4096], cdboot[4096];
 };
 int loader_paths(const struct image_opts *o, struct loader_paths *p);
+/* trust.c: prepared copies of the loaders in a private temporary
+ * directory, p repointed at them: pins (o->pin) patched in.  Call once the
+ * medium's files are final (after mods_prepare).  1 with the error printed. */
+int loaders_prepare(const struct image_opts *o, struct loader_paths *p);
+/* Removes the prepared copies (async-signal-safe). */
+void loaders_tmp_remove(void);
 /* The kernel (loader checks + simulated load) and boot.json checks every
  * image runs; *ksize and *rsize get the kernel's and ramdisk's sizes. */
 int image_check(const struct image_opts *o, uint64_t *ksize, uint64_t *rsize);
@@ -161,6 +161,7 @@ struct netboot_opts {
 	struct boot_mods mods;
 	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
 	int unchecked;
+	int pin; /* --pin, as image_opts */
 };
 int netboot_build(const struct netboot_opts *o);
 

@@ -9,6 +9,7 @@
  * types here, at the border; the core decides (video.c, acpi.c).
  */
 #include "acpi.h"
+#include "pins.h"
 #include "bios.h"
 #include "core.h"
 #include "requests.h"
@@ -33,6 +34,11 @@ static uint8_t drive;
 #ifdef ELFBOOT_ID
 __attribute__((used, section(".entry.buildid"))) static const char stage2_build_id[] = ELFBOOT_ID;
 #endif
+
+/* The file pins (pins.h, docs/trusted-boot.md), also in .entry: `elfboot
+ * image --pin` patches the block in stage2.bin, whose rest is packed. */
+__attribute__((used, section(".entry.pins"), aligned(16))) struct eb_pin_block eb_pin_block =
+	EB_PIN_BLOCK_INIT;
 
 /* A pointer to fixed physical memory, hidden from the compiler's bounds
  * analysis (it cannot know what lives at a literal address). */
@@ -320,6 +326,7 @@ int disk_read_bytes(uint64_t lba, uint64_t bytes, void *dst)
 		uint64_t bulk = chunk & ~63ull;
 		copy_sectors(out, phys(BOUNCE_BASE), bulk);
 		memcpy(out + bulk, (const uint8_t *)phys(BOUNCE_BASE) + bulk, chunk - bulk);
+		source_filled(out, chunk); /* a file's pin hash, while it is in the cache */
 		out += chunk;
 		bytes -= chunk;
 		lba += got;
@@ -630,5 +637,7 @@ void stage2_main(uint32_t boot_drive)
 		if (st == EB_NOTFOUND && source_disk_open(&source))
 			eb_fatal();
 	}
+	if (source_pins(&eb_pin_block))
+		eb_fatal();
 	loader_main();
 }

@@ -287,6 +287,7 @@ static int pxe_read(const char *name, void *dst, uint64_t bytes)
 		int last = n < psize;
 		if (last || fill + psize > BOUNCE_SIZE) {
 			memcpy(out + got, bounce, fill);
+			source_filled(out + got, fill);
 			got += fill;
 			fill = 0;
 		}

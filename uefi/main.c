@@ -14,6 +14,7 @@
 #pragma GCC diagnostic pop
 
 #include "acpi.h"
+#include "pins.h"
 #include "core.h"
 #include "requests.h"
 #include "cpu.h"
@@ -623,6 +624,11 @@ static char efi_build_id[] = ELFBOOT_ID;
 #define KEEP_BUILD_ID() ((void)0)
 #endif
 
+/* The file pins (pins.h, docs/trusted-boot.md) in .data, not .rodata:
+ * that is stored packed, and `elfboot image --pin` patches the block in
+ * the file (before signing it). */
+__attribute__((used, aligned(16))) struct eb_pin_block eb_pin_block = EB_PIN_BLOCK_INIT;
+
 static EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE img, EFI_SYSTEM_TABLE *systab)
@@ -672,7 +678,7 @@ static __attribute__((noinline)) EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_
 		if (found == EB_NOTFOUND)
 			found = source_fs_open(&source);
 	}
-	if (found != EB_OK)
+	if (found != EB_OK || source_pins(&eb_pin_block))
 		eb_fatal();
 	loader_main();
 }

@@ -20,6 +20,8 @@ static EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 
 static EFI_FILE_HANDLE root;
 
+#define FS_CHUNK (2u << 20)
+
 /* Opens `name` (relative to the root, '/' or '\\' separated) for reading.
  * EB_NOTFOUND when absent. */
 static int open_file(const char *name, EFI_FILE_HANDLE *f)
@@ -69,16 +71,27 @@ static int fs_read(const char *name, void *dst, uint64_t bytes)
 		return eb_error("disk: '%s' vanished between its size and its read", name);
 	if (st != EB_OK)
 		return st;
-	/* One read for the whole file: the firmware batches the disk I/O. */
-	UINTN got = bytes;
-	EFI_STATUS s = uefi_call_wrapper(f->Read, 3, f, &got, dst);
+	/* Reads of FS_CHUNK: large enough that the firmware still batches
+	 * the disk I/O, small enough that a pinned file's hash
+	 * (source_filled) takes each piece while it is in the cache. */
+	uint8_t *out = dst, *end = out + bytes;
+	EFI_STATUS s = EFI_SUCCESS;
+	UINTN got = 1;
+	while (out < end && got) { /* got 0: the file ended early */
+		got = (uint64_t)(end - out) < FS_CHUNK ? (UINTN)(end - out) : FS_CHUNK;
+		s = uefi_call_wrapper(f->Read, 3, f, &got, out);
+		if (EFI_ERROR(s))
+			break;
+		source_filled(out, got);
+		out += got;
+	}
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(s))
 		return eb_error("disk: reading '%s' (%lu bytes) failed (status %s)", name, bytes,
 				efi_status(s));
-	if (got != bytes)
+	if (out != end)
 		return eb_error("disk: short read of '%s': the firmware returned %lu of its %lu bytes",
-				name, (uint64_t)got, bytes);
+				name, (uint64_t)(out - (uint8_t *)dst), bytes);
 	return EB_OK;
 }
 

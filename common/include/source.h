@@ -45,8 +45,27 @@ struct file_alloc {
 };
 
 /* size -> refuse empty -> alloc -> read, with one error wording for every
- * medium.  EB_NOTFOUND (no message) when the source has no such file. */
+ * medium.  EB_NOTFOUND (no message) when the source has no such file.
+ * When pinned (source_pins), a file that is pinned but absent, present but
+ * not pinned, or that differs from its pin is EB_ERR, naming the file (and
+ * both digests); the file's memory is given back. */
 int source_load(const struct file_source *src, const struct file_alloc *mem, const char *name,
 		struct plat_file *out);
+
+/* Pins (pins.h), for a front end: its own pin block, checked; EB_ERR with
+ * eb_error() if malformed.  A block with count 0 turns pinning off. */
+struct eb_pin_block;
+int source_pins(struct eb_pin_block *b);
+/* Nonzero when the loader is pinned. */
+int source_pinned(void);
+/* A source's read() calls this after each piece of the file lands in the
+ * caller's buffer (a disk transfer, a TFTP block, a 2 MiB firmware read):
+ * the hash takes it while it is still in the cache.  Anything but the
+ * file's next bytes is ignored; whatever was not handed over is hashed
+ * after read() returns, so a source that never calls this is still
+ * checked, with a second pass over the file. */
+void source_filled(const void *p, uint64_t n);
+/* EB_ERR naming the first pinned file never read, else EB_OK. */
+int source_pins_unread(void);
 
 #endif
