@@ -58,7 +58,7 @@ struct __attribute__((packed)) tcg2_event {
 	uint16_t header_version; /* 1 */
 	uint32_t pcr;
 	uint32_t type;
-	char data[8 + EB_MODULE_NAME_MAX]; /* "elfboot " and a file's name */
+	char data[8 + EB_MODULE_NAME_MAX + 1]; /* "elfboot ", a file's name, NUL */
 };
 _Static_assert(__builtin_offsetof(struct tcg2_event, data) == 18, "tcg2 event");
 _Static_assert(__builtin_offsetof(struct tcg2_event, pcr) == 10, "tcg2 event");
