@@ -14,7 +14,7 @@ Q=$(cd "$(dirname "$0")/.." && pwd)/qemu.sh
 SUITE=tpm
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/../suite-lib.sh"
+. "$(dirname "$0")/../suite-lib.sh" # ok, bad
 cd "$tmp" || exit 1
 ESP=$((2048 * 512))
 TMO=150
