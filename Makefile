@@ -87,7 +87,8 @@ deps:
 # the front end links; ld takes only the members it needs.
 EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o $(B)/efi/common/isr.o \
             $(B)/efi/common/smp.o
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c \
+            uefi/tcg2.c)
 
 # Each target's objects depend on a stamp holding its compile flags, so a
 # changed flag (a merge, CC=clang) rebuilds them instead of mixing old ones in.

@@ -99,6 +99,10 @@ void loader_main(void)
 	bootcfg_default(&bc);
 	eb_phase("reading boot.json");
 	int st = plat_read_file("boot.json", &bf);
+	/* Measured boot (docs/trusted-boot.md): each file as read, in this
+	 * fixed order: boot.json, kernel-x86_64, config, ramdisk, modules. */
+	if (st == EB_OK)
+		plat_measure("boot.json", (const void *)(uintptr_t)bf.addr, bf.size);
 	if (st == EB_OK && bootcfg_parse((const char *)(uintptr_t)bf.addr, bf.size, &bc))
 		eb_printf("elfboot: warning: %s; using the defaults\r\n", eb_last_error());
 	else if (st == EB_ERR && source_pinned())
@@ -120,6 +124,7 @@ void loader_main(void)
 		eb_error("%s file '%s' not found %s", "kernel", "kernel-x86_64", plat_file_place());
 	if (st != EB_OK)
 		eb_fatal();
+	plat_measure("kernel-x86_64", (const void *)(uintptr_t)in.kernel.addr, in.kernel.size);
 	struct elf_image img;
 	struct eb_config cfg;
 	eb_phase("checking the kernel");
@@ -135,12 +140,26 @@ void loader_main(void)
 		  in.kernel.size, img.pie ? "PIE" : "static", img.entry, cfg.len,
 		  cfg.version_major, cfg.version_minor, cfg.version_patch);
 
-	uint64_t min_w = cfg.has_min_width ? cfg.min_width : 0;
-	uint64_t min_h = cfg.has_min_height ? cfg.min_height : 0;
-	if (bc.has_min_width)
-		min_w = bc.min_width;
-	if (bc.has_min_height)
-		min_h = bc.min_height;
+	/* The effective config: the section as boot.json's overrides leave
+	 * it, measured in the section's own form (its length), so a verifier
+	 * replays it from the kernel file and boot.json. */
+	struct eb_config eff = cfg;
+	if (bc.has_min_width) {
+		eff.has_min_width = 1;
+		eff.min_width = bc.min_width;
+	}
+	if (bc.has_min_height) {
+		eff.has_min_height = 1;
+		eff.min_height = bc.min_height;
+	}
+	if (plat_measuring()) {
+		uint8_t eff_bytes[ELFBOOT_CONFIG_LEN];
+		/* Cannot fail: every form has the two fields boot.json overrides. */
+		config_serialize_len(&eff, eff.len, eff_bytes);
+		plat_measure("config", eff_bytes, eff.len);
+	}
+	uint64_t min_w = eff.has_min_width ? eff.min_width : 0;
+	uint64_t min_h = eff.has_min_height ? eff.min_height : 0;
 	eb_phase("setting the video mode");
 	st = plat_set_video(min_w, min_h, &in.fb);
 	in.has_fb = st == EB_OK;
@@ -159,9 +178,11 @@ void loader_main(void)
 		in.ramdisk.size = 0;
 	else if (st != EB_OK)
 		eb_fatal();
-	else
+	else {
+		plat_measure("ramdisk", (const void *)(uintptr_t)in.ramdisk.addr, in.ramdisk.size);
 		eb_log(EB_LOG_INFO, "elfboot: %s %lu bytes at 0x%lx\r\n", "ramdisk",
 		       in.ramdisk.size, in.ramdisk.addr);
+	}
 	/* Modules (boot.json "modules", the MODULES request): each file is
 	 * read like the ramdisk; a missing one stops the boot, naming it. */
 	in.boot = &bc;
@@ -174,6 +195,7 @@ void loader_main(void)
 			eb_error("%s file '%s' not found %s", "module", file, plat_file_place());
 		if (st != EB_OK)
 			eb_fatal();
+		plat_measure(file, (const void *)(uintptr_t)modules[i].addr, modules[i].size);
 		eb_log(EB_LOG_INFO, "elfboot: %s %lu bytes at 0x%lx\r\n", file, modules[i].size,
 		       modules[i].addr);
 	}

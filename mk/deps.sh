@@ -15,6 +15,8 @@ pkgs="$pkgs ipxe-qemu dnsmasq-base iproute2"
 pkgs="$pkgs gdb cmake"
 # The fuzz targets: libFuzzer + sanitizer runtimes, and llvm-cov for `make fuzz-cov`.
 pkgs="$pkgs libclang-rt-14-dev llvm-14"
+# Measured boot (tests/suites/tpm.sh): swtpm is the TPM 2.0 QEMU talks to.
+pkgs="$pkgs swtpm"
 # Packaging (`make install`, the .deb in tests/suites/pkg.sh): debhelper and
 # dpkg-dev build it, pkg-config, groff and man-db check what it installs.
 pkgs="$pkgs debhelper dpkg-dev fakeroot pkgconf groff-base man-db"

@@ -23,6 +23,8 @@
 # the NIC QEMU_NIC names: e1000 (default) or virtio (virtio-net-pci), both
 # with QEMU's iPXE option ROM, or virtio-fw (no option ROM: the firmware's
 # own driver and network stack, OVMF's VirtioNetDxe + PxeBcDxe).
+# A TPM 2.0 (issue 11): QEMU_TPM=DIR starts swtpm with its state in DIR (a
+# new directory is a new TPM) on a tpm-tis device; swtpm ends with QEMU.
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
@@ -41,7 +43,8 @@ done
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+swtpm_pid=""
+trap '[ -n "$swtpm_pid" ] && kill "$swtpm_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 fw=""
 if [ "$mode" = uefi ]; then
 	vars="$tmp/vars.fd"
@@ -79,6 +82,22 @@ if [ -n "${QEMU_NET:-}" ]; then
 	esac
 	disk="-netdev $netdev -device $nic"
 fi
+tpm=""
+if [ -n "${QEMU_TPM:-}" ]; then
+	mkdir -p "$QEMU_TPM"
+	# --terminate: swtpm ends when QEMU closes the control channel; the
+	# timeout and the trap cover a QEMU that never connects.
+	timeout -k 2 $((tmo + 10)) swtpm socket --tpm2 --tpmstate dir="$QEMU_TPM" \
+		--ctrl type=unixio,path="$tmp/swtpm.sock" --terminate > "$tmp/swtpm.log" 2>&1 &
+	swtpm_pid=$!
+	n=0
+	while [ ! -S "$tmp/swtpm.sock" ] && [ "$n" -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	if [ ! -S "$tmp/swtpm.sock" ]; then
+		echo "qemu.sh: swtpm did not start: $(cat "$tmp/swtpm.log")" >&2
+		exit 3
+	fi
+	tpm="-chardev socket,id=chrtpm,path=$tmp/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"
+fi
 machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
 display="-display none"
 [ "$gui" = 1 ] && display=""
@@ -89,7 +108,7 @@ if [ -n "${QEMU_NOWATCH:-}" ]; then
 	# the foreground under timeout(1), and its exit status decides.
 	# shellcheck disable=SC2086
 	timeout -k 2 "$tmo" qemu-system-x86_64 $machine $fw \
-		$disk -serial "file:$log" $display \
+		$disk $tpm -serial "file:$log" $display \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" 2> "$tmp/qemu.err"
 	rc=$?
 	[ "$rc" = 33 ] && exit 0
@@ -98,7 +117,7 @@ if [ -n "${QEMU_NOWATCH:-}" ]; then
 fi
 # shellcheck disable=SC2086
 qemu-system-x86_64 $machine $fw \
-	$disk -serial "file:$log" $display \
+	$disk $tpm -serial "file:$log" $display \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot "$@" 2> "$tmp/qemu.err" &
 pid=$!
 # Wait for QEMU to end, for the loader to halt, or for the timeout.

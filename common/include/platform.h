@@ -134,4 +134,17 @@ const struct plat_efi *plat_efi(void);
  * want their APs started.  0 if there are none. */
 uint64_t plat_smp_low(void);
 
+/* ---- measured boot (issue 11; docs/trusted-boot.md) ---- */
+/* Measures len bytes at data (a file as read, or the effective config)
+ * into the TPM, if the firmware offers one, with `what` (a file's name,
+ * "config") in the event log.  Called while the firmware runs, in the
+ * order the docs give.  Never fails the boot: no TPM, nothing happens; a
+ * failure is a warning line at most.  UEFI: TCG2 protocol, PCR 9; BIOS:
+ * does nothing. */
+void plat_measure(const char *what, const void *data, uint64_t len);
+/* 1 if plat_measure records anything (a TPM is there): the core prepares
+ * the effective config's bytes only then (BIOS: 0, and no serialiser in
+ * stage2). */
+int plat_measuring(void);
+
 #endif

@@ -112,3 +112,15 @@ int64_t plat_wall_clock(void)
 {
 	return -1;
 }
+
+void plat_measure(const char *what, const void *data, uint64_t len)
+{
+	(void)what;
+	(void)data;
+	(void)len;
+}
+
+int plat_measuring(void)
+{
+	return 0;
+}
