@@ -207,6 +207,8 @@ $(B)/uefi/stage2.bin: $(B)/bios/stage2.elf $(B)/uefi/stage1.bin mk/s2pack.py mk/
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
             config-tool/gpt.c config-tool/setcfg.c config-tool/sim.c config-tool/embed.c \
             config-tool/info.c config-tool/repro.c config-tool/run.c $(COMMON_SRC)
+# Issue 11 (trusted boot): the loaders' preparation (signing) and PE signature reading.
+TOOL_SRC += config-tool/trust.c config-tool/pesig.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
 # it with the five loader binaries (config-tool/loaders.S).

@@ -44,6 +44,7 @@ static void on_signal(int sig)
 		if (tmp[i][0])
 			unlink(tmp[i]);
 	loader_tmp_remove();
+	loaders_tmp_remove();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -194,7 +195,7 @@ static int finish(const char *out, const uint8_t stage1_in[512], uint64_t ksize,
 int iso_build(const struct image_opts *o)
 {
 	static struct loader_paths lp;
-	if (loader_paths(o, &lp))
+	if (loader_paths(o, &lp) || loaders_prepare(o, &lp))
 		return 1;
 	const char *efi = lp.efi, *s1path = lp.stage1, *s2path = lp.stage2, *cdpath = lp.cdboot;
 	uint64_t ksize, rsize, esize, s2size;

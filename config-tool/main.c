@@ -456,6 +456,15 @@ static void usage(FILE *f)
 		"numbers are derived from a hash of the inputs (and of SOURCE_DATE_EPOCH).\n");
 }
 
+/* --sign-key and --sign-cert: both or neither. */
+int sign_opts_check(const char *cmd, const char *key, const char *cert)
+{
+	if (!key != !cert)
+		return tool_error("%s: %s given without %s (signing needs both)", cmd,
+				  key ? "--sign-key" : "--sign-cert", key ? "--sign-cert" : "--sign-key");
+	return 0;
+}
+
 static int cmd_image(int argc, char **argv)
 {
 	struct image_opts o = { .fat32 = 1 };
@@ -475,7 +484,8 @@ static int cmd_image(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
-			   !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file")) {
+			   !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file") ||
+			   !strcmp(a, "--sign-key") || !strcmp(a, "--sign-cert")) {
 			if (i + 1 >= argc)
 				return tool_error("image: %s needs an argument", a);
 			const char *v = argv[++i];
@@ -489,6 +499,10 @@ static int cmd_image(int argc, char **argv)
 				o.ramdisk = v;
 			else if (!strcmp(a, "--config-file"))
 				o.config_file = v;
+			else if (!strcmp(a, "--sign-key"))
+				o.sign_key = v;
+			else if (!strcmp(a, "--sign-cert"))
+				o.sign_cert = v;
 			else
 				o.loader_dir = v;
 		} else if (a[0] == '-' && a[1]) {
@@ -504,9 +518,11 @@ static int cmd_image(int argc, char **argv)
 		return tool_error("image: no KERNEL given (see elfboot --help)");
 	if (!o.out)
 		return tool_error("image: no output given: -o OUT.img");
-	const char *paths[5] = { o.kernel, o.out, o.ramdisk, o.config_file, o.loader_dir };
-	const char *names[5] = { "KERNEL", "-o", "--ramdisk", "--config-file", "--loader-dir" };
-	for (int i = 0; i < 5; i++) {
+	const char *paths[7] = { o.kernel, o.out, o.ramdisk, o.config_file, o.loader_dir,
+				 o.sign_key, o.sign_cert };
+	const char *names[7] = { "KERNEL", "-o", "--ramdisk", "--config-file", "--loader-dir",
+				 "--sign-key", "--sign-cert" };
+	for (int i = 0; i < 7; i++) {
 		if (paths[i] && !*paths[i])
 			return tool_error("image: %s is an empty path", names[i]);
 		if (paths[i] && strlen(paths[i]) > TOOL_PATH_MAX)
@@ -521,6 +537,10 @@ static int cmd_image(int argc, char **argv)
 	if (o.iso && (o.uefi || o.bios || !o.fat32))
 		return tool_error("image: --iso makes one image for both firmwares; it takes no "
 				  "--bios, --uefi or --fat-auto");
+	if (sign_opts_check("image", o.sign_key, o.sign_cert))
+		return 1;
+	if (o.sign_key && o.bios && !o.uefi)
+		return tool_error("image: --sign-key signs BOOTX64.EFI; a --bios image has none");
 	if (!o.uefi && !o.bios)
 		o.uefi = o.bios = 1; /* one hybrid image boots either way */
 	return o.iso ? iso_build(&o) : image_build(&o);
@@ -549,6 +569,8 @@ static int cmd_netboot(int argc, char **argv)
 				   : !strcmp(a, "--ramdisk")	 ? &o.ramdisk
 				   : !strcmp(a, "--config-file") ? &o.config_file
 				   : !strcmp(a, "--loader-dir")	 ? &o.loader_dir
+				   : !strcmp(a, "--sign-key")	 ? &o.sign_key
+				   : !strcmp(a, "--sign-cert")	 ? &o.sign_cert
 								 : NULL;
 		if (dst) {
 			if (opt_value("netboot", argc, argv, &i, dst))
@@ -570,6 +592,8 @@ static int cmd_netboot(int argc, char **argv)
 	if (strlen(o.out) > TOOL_PATH_MAX)
 		return tool_error("netboot: -o path is %zu bytes long (at most %d)", strlen(o.out),
 				  TOOL_PATH_MAX);
+	if (sign_opts_check("netboot", o.sign_key, o.sign_cert))
+		return 1;
 	return netboot_build(&o);
 }
 

@@ -93,10 +93,19 @@ int netboot_build(const struct netboot_opts *o)
 	if (epoch < 0)
 		return 1;
 	file_time = (time_t)epoch;
-	char efi[4096], pxe[4096], s2[4096];
-	snprintf(efi, sizeof efi, "%s/BOOTX64.EFI", ldir);
+	char pxe[4096];
+	static struct loader_paths lp;
+	snprintf(lp.efi, sizeof lp.efi, "%s/BOOTX64.EFI", ldir);
 	snprintf(pxe, sizeof pxe, "%s/pxe.bin", ldir);
-	snprintf(s2, sizeof s2, "%s/stage2.bin", ldir);
+	snprintf(lp.stage2, sizeof lp.stage2, "%s/stage2.bin", ldir);
+	/* The same preparation (signing) as `image` gives its loaders. */
+	struct image_opts io = { .kernel = o->kernel, .ramdisk = o->ramdisk,
+				 .config_file = o->config_file, .loader_dir = o->loader_dir,
+				 .unchecked = o->unchecked, .uefi = 1, .bios = 1,
+				 .sign_key = o->sign_key, .sign_cert = o->sign_cert };
+	if (loaders_prepare(&io, &lp))
+		return 1;
+	const char *efi = lp.efi, *s2 = lp.stage2;
 	atexit(cleanup_tmp);
 
 	uint64_t ksize, rsize = 0;

@@ -23,6 +23,9 @@
 # the NIC QEMU_NIC names: e1000 (default) or virtio (virtio-net-pci), both
 # with QEMU's iPXE option ROM, or virtio-fw (no option ROM: the firmware's
 # own driver and network stack, OVMF's VirtioNetDxe + PxeBcDxe).
+# QEMU_SECBOOT=1: Secure Boot enforced: Debian's snakeoil OVMF pair (its
+# own PK/KEK/db, PkKek-1-snakeoil.pem; OVMF_CODE/OVMF_VARS still override)
+# on an SMM machine whose flash only SMM may write.
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
@@ -38,6 +41,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+secboot=""
+if [ -n "${QEMU_SECBOOT:-}" ]; then
+	OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd}
+	OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd}
+	QEMU_MACHINE=${QEMU_MACHINE:-q35},smm=on
+	secboot="-global driver=cfi.pflash01,property=secure,value=on"
+fi
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 tmp=$(mktemp -d)
@@ -79,7 +89,7 @@ if [ -n "${QEMU_NET:-}" ]; then
 	esac
 	disk="-netdev $netdev -device $nic"
 fi
-machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
+machine="-machine ${QEMU_MACHINE:-q35} $secboot -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
 display="-display none"
 [ "$gui" = 1 ] && display=""
 [ -n "$log" ] || log="$tmp/serial.log"
