@@ -6,7 +6,8 @@
 # keys, tests/qemu.sh QEMU_SECBOOT=1): the signed disk image and ISO boot
 # k_default; the unsigned loader is refused by the firmware; and the same
 # unsigned image boots on that firmware with an empty variable store, which
-# shows the refusal is the enrolled keys' doing.  Prints PASS/FAIL lines.
+# shows the refusal is the enrolled keys' doing; `run --sign-key` boots too.
+# Prints PASS/FAIL lines.
 set -u
 B=${1:-build}
 T=$(cd "$(dirname "$0")/.." && pwd)
@@ -171,5 +172,13 @@ if [ $rc = 0 ] && grep -aq "ktest: PASS" "$log"; then
 	ok "signed ISO (as a CD) boots k_default under Secure Boot"
 else
 	bad "signed ISO under Secure Boot" "qemu.sh exit $rc, see $log"
+fi
+# `run` with the signing options picks the Secure Boot firmware itself.
+nice -n 10 "$E" run --uefi --test --timeout "$BOOT_TIMEOUT" $S "$K/k_default" > "$B/logs/secureboot-run.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -aq "Secure Boot on, the loader signed" "$B/logs/secureboot-run.log" && no_leftovers; then
+	ok "run --sign-key: boots the signed loader under Secure Boot (exit 0, nothing left in TMPDIR)"
+else
+	bad "run --sign-key" "exit $rc, see $B/logs/secureboot-run.log"
 fi
 exit 0
