@@ -238,8 +238,9 @@ TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool
             config-tool/info.c config-tool/repro.c config-tool/run.c $(COMMON_SRC)
 # --module and --cmdline (issue 10)
 TOOL_SRC += config-tool/modules.c
-# Issue 11 (trusted boot): the loaders' preparation (pins).
-TOOL_SRC += config-tool/trust.c
+# Issue 11 (trusted boot): the loaders' preparation (pins, then signing) and
+# PE signature reading.
+TOOL_SRC += config-tool/trust.c config-tool/pesig.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
 # it with the six loader binaries (config-tool/loaders.S).

@@ -51,6 +51,7 @@ static void on_signal(int sig)
 
 /* What a failed tool_run() says the tool was doing (image-info changes it). */
 const char *tool_run_doing = "building the image";
+char *(*tool_run_complaint)(char *msg);
 
 /* Runs an mtools command with MTOOLS_SKIP_CHECK; returns 0 on success.
  * Its stderr is captured, so a failure is still one line (ours, quoting
@@ -71,7 +72,7 @@ int tool_run(char *const argv[])
 	int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pfd[1]);
-	char msg[512] = "", chunk[512];
+	char msg[4096] = "", chunk[512];
 	ssize_t n;
 	size_t len = 0;
 	while (!e && (n = read(pfd[0], chunk, sizeof chunk)) > 0) {
@@ -91,13 +92,14 @@ int tool_run(char *const argv[])
 	close(pfd[0]);
 	if (e)
 		return tool_error("cannot run %s: %s (install %s)", argv[0], strerror(e),
-				  strcmp(argv[0], "xorriso") ? "mtools" : "xorriso");
+				  !strcmp(argv[0], "xorriso") ? "xorriso" :
+				  !strcmp(argv[0], "sbsign") ? "Debian's sbsigntool package" : "mtools");
 	int status;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
 			msg[--len] = 0;
 		char *last = strrchr(msg, '\n');
-		last = last ? last + 1 : msg;
+		last = tool_run_complaint ? tool_run_complaint(msg) : last ? last + 1 : msg;
 		for (char *c = last; *c; c++)
 			if ((unsigned char)*c < 0x20)
 				*c = ' ';

@@ -97,6 +97,9 @@ static void note_pins(const char *what, const uint8_t *buf, size_t n)
 					hex);
 	}
 }
+/* Whether each BOOTX64.EFI is signed (pesig.c), printed after the ids. */
+static char sigs[2][400]; /* room for the name (34) and the text (320) */
+static int nsigs;
 
 static void print_id(const char *what, const uint8_t *buf, size_t n)
 {
@@ -123,6 +126,26 @@ static void print_ids(void)
 	printf("pins:\n");
 	for (int i = 0; i < npins; i++)
 		printf("%s", pins_text[i]);
+	if (nsigs)
+		printf("secure boot (Authenticode signatures; the firmware checks them):\n");
+	for (int i = 0; i < nsigs; i++)
+		printf("%s\n", sigs[i]);
+}
+
+static void note_signature(const char *what, const uint8_t *buf, size_t n)
+{
+	char subject[256], why[128], text[320];
+	if (nsigs == 2)
+		return;
+	int k = pe_signatures(buf, n, subject, sizeof subject, why, sizeof why);
+	if (k < 0)
+		snprintf(text, sizeof text, "signed: unreadable (%s)", why);
+	else if (k == 0)
+		snprintf(text, sizeof text, "signed: no");
+	else
+		snprintf(text, sizeof text, "signed: yes (%d signature%s, subject %s)", k,
+			 k > 1 ? "s" : "", subject);
+	snprintf(sigs[nsigs++], sizeof sigs[0], "  %-34s %s", what, text);
 }
 
 static void print_file_id(const char *what, const char *path)
@@ -132,6 +155,8 @@ static void print_file_id(const char *what, const char *path)
 	if (!b)
 		return;
 	print_id(what, b, n);
+	if (strstr(what, "BOOTX64.EFI"))
+		note_signature(what, b, n);
 	free(b);
 }
 

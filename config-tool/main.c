@@ -396,7 +396,8 @@ static void usage(FILE *f)
 		"\n"
 		"  elfboot image [--bios|--uefi] [--ramdisk FILE] [--config-file boot.json]\n"
 		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
-		"                [--fat-auto] [--pin] [--loader-dir DIR] -o OUT.img KERNEL\n"
+		"                [--fat-auto] [--pin] [--sign-key KEY --sign-cert CERT]\n"
+		"                [--loader-dir DIR] -o OUT.img KERNEL\n"
 		"      Build a GPT disk image that boots on BIOS and UEFI (or only one with\n"
 		"      --bios / --uefi): stage1 in the protective MBR, stage2 in a BIOS boot\n"
 		"      partition, and an EFI System Partition holding EFI/BOOT/BOOTX64.EFI,\n"
@@ -415,27 +416,35 @@ static void usage(FILE *f)
 		"      --pin records the SHA-256 of every file the medium gets (boot.json,\n"
 		"      kernel-x86_64, ramdisk, module-N; at most 8) in the loaders on it: they\n"
 		"      refuse a file that differs, is missing or is extra (docs/trusted-boot.md).\n"
-		"  elfboot image --iso [--pin] [--ramdisk FILE] [--config-file boot.json]\n"
-		"                [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o OUT.iso KERNEL\n"
+		"      --sign-key KEY --sign-cert CERT signs BOOTX64.EFI (after --pin's\n"
+		"      hashes went in) for UEFI Secure Boot with sbsign (Debian's sbsigntool;\n"
+		"      also for --iso, netboot and run; docs/trusted-boot.md).\n"
+		"  elfboot image --iso [--pin] [--sign-key KEY --sign-cert CERT] [--ramdisk FILE]\n"
+		"                [--config-file boot.json] [--module FILE[:NAME[:CMDLINE]]]...\n"
+		"                [--cmdline STR] -o OUT.iso KERNEL\n"
 		"      Build an ISO 9660 image (with xorriso) that boots from a CD and, written\n"
 		"      to a disk or USB stick (dd), from that too, on BIOS and UEFI.  The\n"
 		"      kernel, ramdisk and boot.json are files in the ISO's root.\n"
-		"  elfboot netboot [--pin] [--ramdisk FILE] [--config-file boot.json]\n"
-		"                  [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR] -o DIR KERNEL\n"
+		"  elfboot netboot [--pin] [--sign-key KEY --sign-cert CERT] [--ramdisk FILE]\n"
+		"                  [--config-file boot.json] [--module FILE[:NAME[:CMDLINE]]]...\n"
+		"                  [--cmdline STR] -o DIR KERNEL\n"
 		"      Write a TFTP root for network boot to DIR: elfboot.pxe (the BIOS\n"
 		"      network boot program), BOOTX64.EFI, kernel-x86_64, ramdisk, boot.json;\n"
 		"      print the DHCP settings (boot file per client architecture, option 93).\n"
 		"      The kernel is checked as by `image`.\n"
 		"  elfboot run [--bios|--uefi] [--iso|--net] [--pin] [--ramdisk FILE] [--config-file F]\n"
 		"              [--module FILE[:NAME[:CMDLINE]]]... [--cmdline STR]\n"
-		"              [--test] [--timeout S] [--gdb] [--gdb-port N] KERNEL [-- QEMU ARGS]\n"
+		"              [--sign-key KEY --sign-cert CERT] [--test] [--timeout S]\n"
+		"              [--gdb] [--gdb-port N] KERNEL [-- QEMU ARGS]\n"
 		"      Build a temporary image (--iso: an ISO; --net: a TFTP root on QEMU's\n"
 		"      user network) and boot it in qemu-system-x86_64, COM1 on stdout.\n"
 		"      Firmware: UEFI if OVMF is found ($ELFBOOT_OVMF_CODE/_VARS or\n"
 		"      /usr/share/OVMF), else BIOS; OVMF gets a private variable store.\n"
 		"      --test adds isa-debug-exit (port 0xf4; bootloader_api's convention:\n"
 		"      0x10 success, 0x11 failure): 0x10 exits 0, any other value 1.\n"
-		"      --timeout S stops QEMU after S seconds.  --gdb\n"
+		"      --timeout S stops QEMU after S seconds.  --sign-key/--sign-cert boot\n"
+		"      the signed loader with Secure Boot enforced (OVMF's snakeoil keys unless\n"
+		"      $ELFBOOT_OVMF_CODE/_VARS say otherwise).  --gdb\n"
 		"      starts QEMU halted with its gdb stub and prints the gdb command that\n"
 		"      attaches with the kernel's symbols (PIE: at the load offset).\n"
 		"      Exit status: 0 ok (--test: kernel wrote 0x10), 1 --test failure (other\n"
@@ -455,9 +464,10 @@ static void usage(FILE *f)
 		"      1024x768 framebuffer.\n"
 		"  elfboot image-info IMAGE\n"
 		"      Read an image back (a disk image, an ISO or a netboot directory): the\n"
-		"      loaders' build id, the GPT partitions, the files on the ESP (or ISO),\n"
-		"      and the config of the kernel it holds (as `config show` prints it);\n"
-		"      each loader's pins (file, SHA-256) or \"not pinned\".\n"
+		"      loaders' build id, whether each BOOTX64.EFI is signed (and by whom), the\n"
+		"      GPT partitions, the files on the ESP (or ISO), and the config of the\n"
+		"      kernel it holds (as `config show` prints it); each loader's pins (file,\n"
+		"      SHA-256) or \"not pinned\".\n"
 		"  elfboot --version | --help\n"
 		"      --version: the version, the build id and the embedded loaders' sizes.\n"
 		"\n"
@@ -467,6 +477,15 @@ static void usage(FILE *f)
 		"Images are reproducible: the same inputs give the same bytes.  Timestamps\n"
 		"are $SOURCE_DATE_EPOCH, else 1980-01-01 00:00:00 UTC; GUIDs and FAT serial\n"
 		"numbers are derived from a hash of the inputs (and of SOURCE_DATE_EPOCH).\n");
+}
+
+/* --sign-key and --sign-cert: both or neither. */
+int sign_opts_check(const char *cmd, const char *key, const char *cert)
+{
+	if (!key != !cert)
+		return tool_error("%s: %s given without %s (signing needs both)", cmd,
+				  key ? "--sign-key" : "--sign-cert", key ? "--sign-cert" : "--sign-key");
+	return 0;
 }
 
 static int cmd_image(int argc, char **argv)
@@ -495,7 +514,8 @@ static int cmd_image(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--ramdisk") ||
-			   !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file")) {
+			   !strcmp(a, "--loader-dir") || !strcmp(a, "--config-file") ||
+			   !strcmp(a, "--sign-key") || !strcmp(a, "--sign-cert")) {
 			if (i + 1 >= argc)
 				return tool_error("image: %s needs an argument", a);
 			const char *v = argv[++i];
@@ -509,6 +529,10 @@ static int cmd_image(int argc, char **argv)
 				o.ramdisk = v;
 			else if (!strcmp(a, "--config-file"))
 				o.config_file = v;
+			else if (!strcmp(a, "--sign-key"))
+				o.sign_key = v;
+			else if (!strcmp(a, "--sign-cert"))
+				o.sign_cert = v;
 			else
 				o.loader_dir = v;
 		} else if (a[0] == '-' && a[1]) {
@@ -524,9 +548,11 @@ static int cmd_image(int argc, char **argv)
 		return tool_error("image: no KERNEL given (see elfboot --help)");
 	if (!o.out)
 		return tool_error("image: no output given: -o OUT.img");
-	const char *paths[5] = { o.kernel, o.out, o.ramdisk, o.config_file, o.loader_dir };
-	const char *names[5] = { "KERNEL", "-o", "--ramdisk", "--config-file", "--loader-dir" };
-	for (int i = 0; i < 5; i++) {
+	const char *paths[7] = { o.kernel, o.out, o.ramdisk, o.config_file, o.loader_dir,
+				 o.sign_key, o.sign_cert };
+	const char *names[7] = { "KERNEL", "-o", "--ramdisk", "--config-file", "--loader-dir",
+				 "--sign-key", "--sign-cert" };
+	for (int i = 0; i < 7; i++) {
 		if (paths[i] && !*paths[i])
 			return tool_error("image: %s is an empty path", names[i]);
 		if (paths[i] && strlen(paths[i]) > TOOL_PATH_MAX)
@@ -541,6 +567,10 @@ static int cmd_image(int argc, char **argv)
 	if (o.iso && (o.uefi || o.bios || !o.fat32))
 		return tool_error("image: --iso makes one image for both firmwares; it takes no "
 				  "--bios, --uefi or --fat-auto");
+	if (sign_opts_check("image", o.sign_key, o.sign_cert))
+		return 1;
+	if (o.sign_key && o.bios && !o.uefi)
+		return tool_error("image: --sign-key signs BOOTX64.EFI; a --bios image has none");
 	if (!o.uefi && !o.bios)
 		o.uefi = o.bios = 1; /* one hybrid image boots either way */
 	return o.iso ? iso_build(&o) : image_build(&o);
@@ -569,6 +599,8 @@ static int cmd_netboot(int argc, char **argv)
 				   : !strcmp(a, "--ramdisk")	 ? &o.ramdisk
 				   : !strcmp(a, "--config-file") ? &o.config_file
 				   : !strcmp(a, "--loader-dir")	 ? &o.loader_dir
+				   : !strcmp(a, "--sign-key")	 ? &o.sign_key
+				   : !strcmp(a, "--sign-cert")	 ? &o.sign_cert
 								 : NULL;
 		if (dst) {
 			if (opt_value("netboot", argc, argv, &i, dst))
@@ -596,6 +628,8 @@ static int cmd_netboot(int argc, char **argv)
 	if (strlen(o.out) > TOOL_PATH_MAX)
 		return tool_error("netboot: -o path is %zu bytes long (at most %d)", strlen(o.out),
 				  TOOL_PATH_MAX);
+	if (sign_opts_check("netboot", o.sign_key, o.sign_cert))
+		return 1;
 	return netboot_build(&o);
 }
 

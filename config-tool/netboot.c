@@ -104,10 +104,11 @@ int netboot_build(const struct netboot_opts *opts)
 	snprintf(pxe, sizeof pxe, "%s/pxe.bin", ldir);
 	/* stage2-pxe.bin: the disk/CD stage2.bin has no PXE code. */
 	snprintf(lp.stage2, sizeof lp.stage2, "%s/stage2-pxe.bin", ldir);
-	/* The same preparation (pins) as `image` gives its loaders. */
+	/* The same preparation (pins, then signing) as `image` gives its loaders. */
 	struct image_opts io = { .kernel = o->kernel, .ramdisk = o->ramdisk,
-				 .config_file = o->config_file, .mods = o->mods, .uefi = 1,
-				 .bios = 1, .pin = o->pin };
+				 .config_file = o->config_file, .loader_dir = o->loader_dir,
+				 .unchecked = o->unchecked, .mods = o->mods, .uefi = 1, .bios = 1,
+				 .pin = o->pin, .sign_key = o->sign_key, .sign_cert = o->sign_cert };
 	if (loaders_prepare(&io, &lp))
 		return 1;
 	const char *efi = lp.efi, *s2 = lp.stage2;

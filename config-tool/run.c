@@ -42,6 +42,7 @@ enum run_media { MEDIA_DISK, MEDIA_ISO, MEDIA_NET };
 
 struct run_opts {
 	const char *kernel, *ramdisk, *config_file, *loader_dir;
+	const char *sign_key, *sign_cert; /* a signed loader, booted with Secure Boot on */
 	enum run_fw fw;
 	enum run_media media;
 	int gdb, test, gdb_port;
@@ -74,9 +75,11 @@ static void run_cleanup(void)
 	if (run_dir[0])
 		nftw(run_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	run_dir[0] = 0;
-	/* The embedded loaders' temporary copies (embed.c): run's own signal
-	 * handling replaces embed.c's, so it removes them too. */
+	/* The embedded loaders' temporary copies (embed.c) and the signed one
+	 * (trust.c): run's own signal handling replaces theirs, so it removes
+	 * them too. */
 	loader_tmp_remove();
+	loaders_tmp_remove();
 }
 
 /* Only records the signal: the wait loop stops QEMU and cleans up. */
@@ -131,15 +134,23 @@ static const char *find_in_path(const char *name, char *buf, size_t n)
 }
 
 /* OVMF's code and variable-store images: $ELFBOOT_OVMF_CODE (its VARS
- * twice by name, or $ELFBOOT_OVMF_VARS), else the Debian pairs.  1: found;
- * 0: not installed; -1: an override names a missing file (error printed). */
-static int find_ovmf(char *code, char *vars, size_t n)
+ * twice by name, or $ELFBOOT_OVMF_VARS), else the Debian pairs (secboot:
+ * the one with Secure Boot enforced and the snakeoil test keys enrolled).
+ * 1: found; 0: not installed; -1: an override names a missing file (error
+ * printed). */
+static int find_ovmf(char *code, char *vars, size_t n, int secboot)
 {
 	const char *ec = getenv("ELFBOOT_OVMF_CODE"), *ev = getenv("ELFBOOT_OVMF_VARS");
-	static const char *const pairs[][2] = {
+	static const char *const plain[][2] = {
 		{ "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd" },
 		{ "/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd" },
 	};
+	static const char *const snakeoil[][2] = {
+		{ "/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd",
+		  "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd" },
+	};
+	const char *const(*pairs)[2] = secboot ? snakeoil : plain;
+	size_t npairs = secboot ? 1 : 2;
 	code[0] = vars[0] = 0;
 	if (ec && *ec) {
 		snprintf(code, n, "%s", ec);
@@ -151,7 +162,7 @@ static int find_ovmf(char *code, char *vars, size_t n)
 			memcpy(vars + (c - code), "VARS", 4);
 		}
 	} else {
-		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0] && !code[0]; i++) {
+		for (size_t i = 0; i < npairs && !code[0]; i++) {
 			if (access(pairs[i][0], R_OK) == 0 &&
 			    ((ev && *ev) || access(pairs[i][1], R_OK) == 0)) {
 				snprintf(code, n, "%s", pairs[i][0]);
@@ -358,14 +369,16 @@ static int build_medium(const struct run_opts *o, int uefi, char *medium, size_t
 			struct netboot_opts no = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 						   .out = medium, .loader_dir = o->loader_dir,
 						   .config_file = o->config_file, .mods = o->mods,
-						   .pin = o->pin };
+						   .pin = o->pin, .sign_key = o->sign_key,
+						   .sign_cert = o->sign_cert };
 			rc = netboot_build(&no);
 		}
 	} else {
 		struct image_opts io = { .kernel = o->kernel, .ramdisk = o->ramdisk,
 					 .loader_dir = o->loader_dir,
 					 .config_file = o->config_file, .fat32 = 1,
-					 .mods = o->mods, .pin = o->pin };
+					 .mods = o->mods, .pin = o->pin,
+					 .sign_key = o->sign_key, .sign_cert = o->sign_cert };
 		snprintf(medium, n, "%s/%s", run_dir, o->media == MEDIA_ISO ? "boot.iso" : "disk.img");
 		io.out = medium;
 		if (o->media == MEDIA_ISO) {
@@ -467,9 +480,16 @@ static int boot(const struct run_opts *o)
 		return RUN_MISSING;
 	}
 	char code[PATH_MAX], vars[PATH_MAX];
-	int ovmf = o->fw == FW_BIOS ? 0 : find_ovmf(code, vars, sizeof code);
+	int secboot = o->sign_key != NULL;
+	int ovmf = o->fw == FW_BIOS ? 0 : find_ovmf(code, vars, sizeof code, secboot);
 	if (ovmf < 0)
 		return RUN_MISSING;
+	if (secboot && !ovmf) {
+		tool_error("run: --sign-key: no Secure Boot OVMF (/usr/share/OVMF/"
+			   "OVMF_CODE_4M.snakeoil.fd, or $ELFBOOT_OVMF_CODE/_VARS); install it: "
+			   "apt-get install ovmf");
+		return RUN_MISSING;
+	}
 	if (o->fw == FW_UEFI && !ovmf) {
 		tool_error("run: --uefi: OVMF not found (/usr/share/OVMF/OVMF_CODE_4M.fd or "
 			   "OVMF_CODE.fd, or $ELFBOOT_OVMF_CODE/_VARS); install it: apt-get install ovmf");
@@ -486,10 +506,11 @@ static int boot(const struct run_opts *o)
 			return RUN_MISSING;
 		}
 	}
-	fprintf(stderr, "elfboot: run: booting %s from %s with %s%s%s\n", o->kernel,
+	fprintf(stderr, "elfboot: run: booting %s from %s with %s%s%s%s\n", o->kernel,
 		o->media == MEDIA_NET ? "the network (QEMU's DHCP + TFTP)" :
 		o->media == MEDIA_ISO ? "an ISO (CD drive)" : "a disk image",
-		uefi ? "UEFI (OVMF " : "BIOS (SeaBIOS)", uefi ? code : "", uefi ? ")" : "");
+		uefi ? "UEFI (OVMF " : "BIOS (SeaBIOS)", uefi ? code : "", uefi ? ")" : "",
+		secboot ? ", Secure Boot on, the loader signed" : "");
 
 	/* The builders install their own SIGINT/SIGTERM handlers (that remove
 	 * their half-written file and die): hold signals from before run_dir
@@ -539,7 +560,13 @@ static int boot(const struct run_opts *o)
 	int n = 0;
 	argv[n++] = qemu;
 	argv[n++] = "-machine";
-	argv[n++] = "q35";
+	/* A Secure Boot OVMF keeps its variables safe in SMM: the flash is
+	 * writable only from there. */
+	argv[n++] = secboot ? "q35,smm=on" : "q35";
+	if (secboot) {
+		argv[n++] = "-global";
+		argv[n++] = "driver=cfi.pflash01,property=secure,value=on";
+	}
 	argv[n++] = "-cpu";
 	argv[n++] = "max";
 	argv[n++] = "-m";
@@ -736,7 +763,8 @@ int cmd_run(int argc, char **argv)
 		if (mo)
 			continue;
 		if (!strcmp(a, "--ramdisk") || !strcmp(a, "--config-file") ||
-		    !strcmp(a, "--loader-dir") || !strcmp(a, "--timeout") || !strcmp(a, "--gdb-port")) {
+		    !strcmp(a, "--loader-dir") || !strcmp(a, "--timeout") || !strcmp(a, "--gdb-port") ||
+		    !strcmp(a, "--sign-key") || !strcmp(a, "--sign-cert")) {
 			if (i + 1 >= argc)
 				return run_fail(RUN_SETUP, "run: %s needs an argument", a);
 			v = argv[++i];
@@ -765,6 +793,10 @@ int cmd_run(int argc, char **argv)
 			o.config_file = v;
 		} else if (!strcmp(a, "--loader-dir")) {
 			o.loader_dir = v;
+		} else if (!strcmp(a, "--sign-key")) {
+			o.sign_key = v;
+		} else if (!strcmp(a, "--sign-cert")) {
+			o.sign_cert = v;
 		} else if (!strcmp(a, "--timeout")) {
 			char *end;
 			errno = 0;
@@ -794,6 +826,11 @@ int cmd_run(int argc, char **argv)
 		return run_fail(RUN_SETUP, "run: no KERNEL given (see elfboot --help)");
 	if (o.nqemu > 1000)
 		return run_fail(RUN_SETUP, "run: too many QEMU arguments (%d)", o.nqemu);
+	if (sign_opts_check("run", o.sign_key, o.sign_cert))
+		return RUN_SETUP;
+	if (o.sign_key && o.fw == FW_BIOS)
+		return run_fail(RUN_SETUP, "run: --sign-key signs the UEFI loader and boots it with "
+				"Secure Boot; --bios has none");
 	atexit(run_cleanup);
 	int rc = boot(&o);
 	run_cleanup();

@@ -117,6 +117,7 @@ struct image_opts {
 	int fat32;     /* FAT32 ESP (default); 0: let mtools pick FAT12/16/32 */
 	int iso;       /* an ISO 9660 image for CDs and USB sticks (iso.c) */
 	int pin;       /* --pin: the files' SHA-256 in the loaders (trust.c) */
+	const char *sign_key, *sign_cert; /* sign BOOTX64.EFI (trust.c); both or neither */
 };
 int image_build(const struct image_opts *o);
 /* The loader binaries' paths (in loader_dir()), after refusing an output
@@ -148,6 +149,25 @@ uint8_t *stage2_load(const char *path, uint64_t *size);
 /* Tells stage1 where stage2 is: its first 512-byte LBA and its size. */
 void stage1_patch(uint8_t stage1[512], uint64_t lba, uint64_t s2size);
 
+/* trust.c: prepared copies of the loaders in a private temporary
+ * directory (signed BOOTX64.EFI), with the paths in p repointed to them;
+ * called right after loader_paths() by image, --iso, netboot and run.
+ * 0, or 1 with the error printed (and no copy left behind). */
+int loaders_prepare(const struct image_opts *o, struct loader_paths *p);
+/* main.c: --sign-key and --sign-cert go together; 1 with the error printed. */
+int sign_opts_check(const char *cmd, const char *key, const char *cert);
+/* Removes the prepared copies (async-signal-safe; the builders' signal
+ * handlers call it). */
+void loaders_tmp_remove(void);
+/* Picks the line of a failed tool's stderr that tool_run() quotes
+ * (default: the last); trust.c sets it for sbsign. */
+extern char *(*tool_run_complaint)(char *msg);
+
+/* pesig.c: the Authenticode signatures of a PE image: the number of
+ * PKCS#7 entries in its security directory (0: unsigned) with the first
+ * signer's certificate subject, or -1 with why it cannot be read. */
+int pe_signatures(const uint8_t *buf, size_t n, char *subject, size_t sn, char *why, size_t wn);
+
 /* iso.c: `elfboot image --iso`, a hybrid ISO 9660 image (xorriso). */
 int iso_build(const struct image_opts *o);
 
@@ -160,6 +180,7 @@ int inputs_check(const char *kernel, const char *config_file, uint64_t rsize, in
 struct netboot_opts {
 	struct boot_mods mods;
 	const char *kernel, *ramdisk, *out, *loader_dir, *config_file;
+	const char *sign_key, *sign_cert;
 	int unchecked;
 	int pin; /* --pin, as image_opts */
 };

@@ -24,7 +24,8 @@ static char prep_dir[4096];
 static int prep_fd = -1; /* the directory, for unlinkat */
 
 /* Every name a step may leave in prep_dir. */
-static const char *const prep_names[] = { "BOOTX64.EFI", "stage2.bin", "pin.tmp" };
+static const char *const prep_names[] = { "BOOTX64.EFI", "stage2.bin", "pin.tmp",
+					   "BOOTX64.EFI.sbsign" };
 #define PREP_NAMES (sizeof prep_names / sizeof prep_names[0])
 
 void loaders_tmp_remove(void)
@@ -172,9 +173,115 @@ static int pin_loader(const char *name, char *path, size_t pathn, const struct e
 	return 0;
 }
 
+/* A key or certificate file: there, readable, a regular file. */
+static int sign_input(const char *opt, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) || access(path, R_OK))
+		return tool_error("%s '%s': %s", opt, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return tool_error("%s '%s' is not a regular file", opt, path);
+	return 0;
+}
+
+/* sbsign's stderr: "Can't load key from file 'K'" and the like, followed
+ * by OpenSSL's error queue ("40A7...:error:0480006C:PEM routines:...:no
+ * start line:..."): its own first line, with the first OpenSSL reason. */
+static char *sbsign_complaint(char *msg)
+{
+	static char line[600];
+	char *own = NULL, *reason = NULL;
+	for (char *l = strtok(msg, "\n"); l; l = strtok(NULL, "\n")) {
+		char *err = strstr(l, ":error:");
+		if (err && !reason) {
+			/* HEX:error:CODE:LIBRARY:FUNCTION:REASON:FILE:LINE:... */
+			char *r = err + 7;
+			for (int i = 0; i < 3 && r; i++)
+				r = strchr(r, ':') ? strchr(r, ':') + 1 : NULL;
+			if (r && *r) {
+				reason = r;
+				*strchrnul(r, ':') = 0;
+			}
+		} else if (!err && !own && strncmp(l, "Signing ", 8) &&
+			   strncmp(l, "Enter PEM pass phrase", 21)) {
+			own = l;
+		}
+	}
+	snprintf(line, sizeof line, "%s%s%s%s", own ? own : "", own && reason ? " (" : "",
+		 reason ? reason : "", own && reason ? ")" : "");
+	return line;
+}
+
+/* Whether a PEM key is encrypted (sbsign then asks for the passphrase on
+ * the terminal). */
+static int key_encrypted(const char *path)
+{
+	uint64_t n;
+	uint8_t *b = read_file(path, &n);
+	if (!b)
+		return 0; /* sbsign reports it */
+	int enc = memmem(b, n, "ENCRYPTED", 9) != NULL;
+	free(b);
+	return enc;
+}
+
+/* Signs the UEFI loader: sbsign writes a signed copy next to the other
+ * prepared copies, which then replaces p->efi. */
+static int sign_efi(const struct image_opts *o, struct loader_paths *p)
+{
+	char out[4096], tmp[4096]; /* prep_dir leaves room for the names */
+	if (sign_input("--sign-key", o->sign_key) || sign_input("--sign-cert", o->sign_cert))
+		return 1;
+	if (key_encrypted(o->sign_key)) {
+		int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (tty < 0)
+			return tool_error("--sign-key '%s' is encrypted and there is no terminal to "
+					  "ask its passphrase on (decrypt a copy with: openssl pkey "
+					  "-in KEY -out PLAIN.key)", o->sign_key);
+		close(tty);
+	}
+	if (!prep_path("BOOTX64.EFI.sbsign", tmp, sizeof tmp) ||
+	    !prep_path("BOOTX64.EFI", out, sizeof out))
+		return 1;
+	char *argv[] = { "sbsign", "--key", (char *)o->sign_key, "--cert", (char *)o->sign_cert,
+			 "--output", tmp, p->efi, NULL };
+	const char *doing = tool_run_doing;
+	tool_run_doing = "signing BOOTX64.EFI";
+	tool_run_complaint = sbsign_complaint;
+	int bad = tool_run(argv);
+	tool_run_doing = doing;
+	tool_run_complaint = NULL;
+	if (bad) {
+		unlink(tmp);
+		return 1;
+	}
+	/* Read back: the copy must carry a signature this tool can see. */
+	uint64_t n;
+	uint8_t *b = read_file(tmp, &n);
+	if (!b) {
+		unlink(tmp);
+		return 1;
+	}
+	char subject[256], why[128];
+	int sigs = pe_signatures(b, n, subject, sizeof subject, why, sizeof why);
+	free(b);
+	if (sigs < 1) {
+		unlink(tmp);
+		return tool_error("sbsign wrote '%s' without a readable signature%s%s", tmp,
+				  sigs < 0 ? ": " : "", sigs < 0 ? why : "");
+	}
+	if (rename(tmp, out)) {
+		int e = errno;
+		unlink(tmp);
+		return tool_error("cannot rename '%s': %s", tmp, strerror(e));
+	}
+	snprintf(p->efi, sizeof p->efi, "%s", out);
+	return 0;
+}
+
 int loaders_prepare(const struct image_opts *o, struct loader_paths *p)
 {
-	/* Pins first: a signature (a later step) must cover them. */
+	/* Pins first: the signature (the next step) must cover them. */
 	if (o->pin) {
 		static struct eb_pin_block b;
 		/* Only the loaders the medium gets: a --uefi image's loader
@@ -185,5 +292,7 @@ int loaders_prepare(const struct image_opts *o, struct loader_paths *p)
 		    (bios && pin_loader("stage2.bin", p->stage2, sizeof p->stage2, &b)))
 			return 1;
 	}
+	if (o->sign_key && sign_efi(o, p))
+		return 1;
 	return 0;
 }

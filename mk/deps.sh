@@ -20,6 +20,10 @@ pkgs="$pkgs swtpm"
 # Packaging (`make install`, the .deb in tests/suites/pkg.sh): debhelper and
 # dpkg-dev build it, pkg-config, groff and man-db check what it installs.
 pkgs="$pkgs debhelper dpkg-dev fakeroot pkgconf groff-base man-db"
+# Secure Boot: sbsign signs BOOTX64.EFI (--sign-key/--sign-cert); the ovmf
+# package above has the snakeoil Secure Boot firmware and test keys, which
+# the tests decrypt (and make a second key pair) with openssl.
+pkgs="$pkgs sbsigntool openssl"
 # `make bench` also compares against GRUB 2.
 [ "${1:-}" = bench ] && pkgs="$pkgs grub-pc-bin grub-efi-amd64-bin grub-common"
 for p in $pkgs; do

@@ -25,6 +25,9 @@
 # own driver and network stack, OVMF's VirtioNetDxe + PxeBcDxe).
 # A TPM 2.0 (issue 11): QEMU_TPM=DIR starts swtpm with its state in DIR (a
 # new directory is a new TPM) on a tpm-tis device; swtpm ends with QEMU.
+# QEMU_SECBOOT=1: Secure Boot enforced: Debian's snakeoil OVMF pair (its
+# own PK/KEK/db, PkKek-1-snakeoil.pem; OVMF_CODE/OVMF_VARS still override)
+# on an SMM machine whose flash only SMM may write.
 set -u
 mode=$1 img=$2 tmo=$3
 shift 3
@@ -40,6 +43,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+secboot=""
+if [ -n "${QEMU_SECBOOT:-}" ]; then
+	OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd}
+	OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd}
+	QEMU_MACHINE=${QEMU_MACHINE:-q35},smm=on
+	secboot="-global driver=cfi.pflash01,property=secure,value=on"
+fi
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 tmp=$(mktemp -d)
@@ -98,7 +108,7 @@ if [ -n "${QEMU_TPM:-}" ]; then
 	fi
 	tpm="-chardev socket,id=chrtpm,path=$tmp/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"
 fi
-machine="-machine ${QEMU_MACHINE:-q35} -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
+machine="-machine ${QEMU_MACHINE:-q35} $secboot -cpu ${QEMU_CPU:-max} -smp ${QEMU_SMP:-1} -m ${QEMU_MEM:-256M}"
 display="-display none"
 [ "$gui" = 1 ] && display=""
 [ -n "$log" ] || log="$tmp/serial.log"
