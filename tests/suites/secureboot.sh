@@ -6,7 +6,9 @@
 # keys, tests/qemu.sh QEMU_SECBOOT=1): the signed disk image and ISO boot
 # k_default; the unsigned loader is refused by the firmware; and the same
 # unsigned image boots on that firmware with an empty variable store, which
-# shows the refusal is the enrolled keys' doing; `run --sign-key` boots too.
+# shows the refusal is the enrolled keys' doing; a signed, pinned image boots
+# and copies with the kernel, ramdisk or boot.json changed are refused by
+# elfboot under Secure Boot; `run --sign-key` boots too.
 # Prints PASS/FAIL lines.
 set -u
 B=${1:-build}
@@ -172,6 +174,40 @@ if [ $rc = 0 ] && grep -aq "ktest: PASS" "$log"; then
 	ok "signed ISO (as a CD) boots k_default under Secure Boot"
 else
 	bad "signed ISO under Secure Boot" "qemu.sh exit $rc, see $log"
+fi
+# The whole chain (issue 11): the firmware checks the signed loader, the
+# loader the files it pinned.  A signed, pinned image boots k_ramdisk (it
+# checks every ramdisk byte); copies with the kernel, the ramdisk or
+# boot.json changed afterwards (mtools) are refused by elfboot, not by the
+# firmware, with the file and both digests.
+R=$(cd "$B" && pwd)/ramdisk.bin
+printf '{ "log_level": "Info" }\n' > "$tmp/c.json"
+printf '{ "log_level": "Debug" }\n' > "$tmp/c2.json"
+head -c 5000 /dev/urandom > "$tmp/r2"
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+if "$E" image --pin $S --ramdisk "$R" --config-file "$tmp/c.json" -o "$tmp/sp.img" "$K/k_ramdisk" \
+	> /dev/null 2> "$tmp/err"; then
+	boot signed-pinned "$tmp/sp.img" --stop-on "Access Denied"
+	if [ $rc = 0 ] && grep -aq "ktest: PASS" "$log"; then
+		ok "signed, pinned image boots k_ramdisk under Secure Boot"
+	else
+		bad "signed, pinned image under Secure Boot" "qemu.sh exit $rc, see $log"
+	fi
+	for c in kernel-x86_64:"$K/k_default":"$K/k_ramdisk" ramdisk:"$tmp/r2":"$R" \
+		 boot.json:"$tmp/c2.json":"$tmp/c.json"; do
+		f=${c%%:*} new=${c#*:} old=${new#*:} new=${new%%:*}
+		cp "$tmp/sp.img" "$tmp/x.img"
+		mcopy -o -i "$tmp/x.img@@1048576" "$new" "::/$f"
+		boot "changed-$f" "$tmp/x.img" --stop-on "Access Denied"
+		want="elfboot: error: disk: '$f' does not match its pin: expected sha256 $(sum "$old"), got $(sum "$new")"
+		if [ $rc = 2 ] && grep -aqF -- "$want" "$log" && ! grep -aq "ktest: PASS" "$log"; then
+			ok "signed, pinned image with $f changed: refused by elfboot under Secure Boot"
+		else
+			bad "changed $f under Secure Boot" "qemu.sh exit $rc: $(grep -a 'elfboot: error' "$log" | head -1)"
+		fi
+	done
+else
+	bad "signed, pinned image" "$(cat "$tmp/err")"
 fi
 # `run` with the signing options picks the Secure Boot firmware itself.
 nice -n 10 "$E" run --uefi --test --timeout "$BOOT_TIMEOUT" $S "$K/k_default" > "$B/logs/secureboot-run.log" 2>&1
