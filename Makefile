@@ -269,9 +269,9 @@ LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin B
 $(B)/tool/loaders.o: config-tool/loaders.S $(B)/buildid.h $(LOADER_BINS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -c -I$(B) -Wa,-I,$(B)/uefi $< -o $@
-$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) $(B)/tool/loaders.o
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) $(B)/tool/loaders.o $(B)/host/sha256_ni.o
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) $(B)/tool/loaders.o -lelf -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) $(B)/tool/loaders.o $(B)/host/sha256_ni.o -lelf -o $@
 
 include examples/examples.mk
 include tests/tests.mk

@@ -22,9 +22,6 @@ int source_pins(struct eb_pin_block *b)
 	if (pin_block_check(b))
 		return EB_ERR;
 	pins = b->count ? b : NULL;
-	if (pins) /* which code hashes the files (sha256_accel: the front end's choice) */
-		eb_log(EB_LOG_DEBUG, "elfboot: pins: SHA-256 by %s\r\n",
-		       sha256_accelerated() ? "SHA-NI" : "C code");
 	return EB_OK;
 }
 

@@ -3,7 +3,8 @@
  * sha256.h - SHA-256 (FIPS 180-4), streaming: init, any number of updates
  * of any length, final.  One implementation (common/sha256.c) for both
  * loaders (file pins, docs/trusted-boot.md) and the host tool (pins, the
- * reproducible images' seeds).  Pure C over caller memory; never fails.
+ * reproducible images' seeds).  C, or SHA-NI once sha256_accel() allows it
+ * (sha256_ni.asm); over caller memory; never fails.
  */
 #ifndef ELFBOOT_SHA256_H
 #define ELFBOOT_SHA256_H
