@@ -89,6 +89,9 @@ EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o 
             $(B)/efi/common/smp.o
 EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c \
             uefi/tcg2.c)
+# SHA-256 with SHA-NI (sha256.c's weak reference: linked as an object, an
+# archive member would not be pulled in).
+EFI_OBJS += $(B)/efi/common/sha256_ni.o
 
 # Each target's objects depend on a stamp holding its compile flags, so a
 # changed flag (a merge, CC=clang) rebuilds them instead of mixing old ones in.
@@ -176,6 +179,7 @@ BIOS_CORE := $(patsubst %.c,$(B)/bios/%.o,$(COMMON_FW)) $(B)/bios/common/handoff
              $(B)/bios/common/smp.o
 S2_OBJS := $(patsubst %.c,$(B)/bios/%.o,stage2/main.c stage2/fat.c stage2/source_disk.c \
            stage2/source_cd.c) $(B)/bios/stage2/entry.o
+S2_OBJS += $(B)/bios/common/sha256_ni.o
 # Two stage2 links from the same objects but the network source (issue 10:
 # the PXE code, 5.8 KB linked and 2.8 KB packed, is dead weight on a disk
 # or CD boot): stage2.bin (disk, CD; stage1 + it within BIOS_LIMIT) links
@@ -193,6 +197,10 @@ $(B)/bios/stage2/entry.o: stage2/entry.asm $(B)/bios/layout.inc
 	$(NASM) -f elf64 -I $(B)/bios/ $< -o $@
 
 $(B)/bios/common/handoff.o $(B)/bios/common/isr.o $(B)/bios/common/smp.o: $(B)/bios/common/%.o: common/%.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 $< -o $@
+
+$(B)/efi/common/sha256_ni.o $(B)/bios/common/sha256_ni.o $(B)/host/sha256_ni.o: common/sha256_ni.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 $< -o $@
 
@@ -261,9 +269,9 @@ LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin B
 $(B)/tool/loaders.o: config-tool/loaders.S $(B)/buildid.h $(LOADER_BINS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -c -I$(B) -Wa,-I,$(B)/uefi $< -o $@
-$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) $(B)/tool/loaders.o
+$(B)/elfboot: $(TOOL_SRC) $(wildcard common/include/*.h config-tool/*.h) $(B)/tool/loaders.o $(B)/host/sha256_ni.o
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) $(B)/tool/loaders.o -lelf -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -Iconfig-tool $(TOOL_SRC) $(B)/tool/loaders.o $(B)/host/sha256_ni.o -lelf -o $@
 
 include examples/examples.mk
 include tests/tests.mk

@@ -10,6 +10,7 @@
 #include "requests.h"
 #include "cpu.h"
 #include "smp.h"
+#include "sha256.h"
 #include "source.h"
 
 /* The build id (mk/buildid.sh, docs/build-id.md), given to the front ends'
@@ -117,6 +118,9 @@ void loader_main(void)
 	eb_test_fault = bc.test_fault;
 	eb_log(EB_LOG_DEBUG, "elfboot: boot.json %s, log level %u\r\n",
 	       st == EB_OK ? "read" : "absent", bc.log_level);
+	if (source_pinned()) /* the front end's sha256_accel() choice */
+		eb_log(EB_LOG_DEBUG, "elfboot: pins: SHA-256 by %s\r\n",
+		       sha256_accelerated() ? "SHA-NI" : "C code");
 
 	eb_phase("reading the kernel");
 	st = plat_read_file("kernel-x86_64", &in.kernel);

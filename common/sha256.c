@@ -3,12 +3,15 @@
  * sha256.c - SHA-256 after FIPS 180-4 (sha256.h).  The loader hashes whole
  * ramdisks with it while it reads them, so the compression function is
  * the hot loop: eight working variables in registers, a 16-word rolling
- * message schedule, whole 64-byte blocks hashed straight from the caller.
+ * message schedule, whole 64-byte blocks hashed straight from the caller;
+ * or, once sha256_accel() allows it, the SHA-NI code (sha256_ni.asm).
  */
 #include "core.h"
 #include "sha256.h"
 
-static const uint32_t K[64] = {
+/* Also sha256_ni.asm's round constants (one table in the loaders). */
+extern const uint32_t sha256_k[64];
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
 	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
 	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
@@ -26,9 +29,38 @@ static inline uint32_t ror(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
+/* sha256_ni.asm, linked into the loaders and the unit tests.  Host
+ * programs without it (kpatch, the fuzzers, the seam check) get this weak
+ * stand-in, so they keep the C code and never call the weak, undefined
+ * sha256_ni_blocks (a weak definition, not a tested weak address: that
+ * would cost BOOTX64.EFI a GOT entry and a relocation). */
+void sha256_ni_blocks(uint32_t h[8], const void *p, size_t n) __attribute__((weak));
+int sha256_ni_cpu(void);
+__attribute__((weak)) int sha256_ni_cpu(void)
+{
+	return 0;
+}
+
+static int ni; /* sha256_accel() chose sha256_ni_blocks */
+
+int sha256_accel(int xmm_on)
+{
+	ni = xmm_on && sha256_ni_cpu();
+	return ni;
+}
+
+int sha256_accelerated(void)
+{
+	return ni;
+}
+
 /* Hashes n whole blocks at p. */
 static void blocks(uint32_t h[8], const uint8_t *p, size_t n)
 {
+	if (ni) {
+		sha256_ni_blocks(h, p, n);
+		return;
+	}
 	for (; n; n--, p += 64) {
 		uint32_t w[16];
 		uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
@@ -47,7 +79,7 @@ static void blocks(uint32_t h[8], const uint8_t *p, size_t n)
 			}
 			w[i & 15] = x;
 			uint32_t t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + (g ^ (e & (f ^ g))) +
-				      K[i] + x;
+				      sha256_k[i] + x;
 			uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) | (c & (a | b)));
 			k = g;
 			g = f;

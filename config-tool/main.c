@@ -21,6 +21,7 @@
 
 #include "config_layout.h"
 #include "requests.h"
+#include "sha256.h"
 #include "sim.h"
 #include "tool.h"
 
@@ -635,6 +636,7 @@ static int cmd_netboot(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	sha256_accel(1); /* pins hashed with SHA-NI if the CPU has it (Linux enables SSE) */
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -78,7 +78,9 @@ real_start:
 	cli
 	lgdt [gdtr]
 	mov eax, cr4
-	or eax, 1 << 5			; PAE
+	; PAE; OSFXSR and OSXMMEXCPT: SSE usable from the first file read on
+	; (SHA-256 of pinned files with SHA-NI, common/sha256_ni.asm)
+	or eax, (1 << 5) | (1 << 9) | (1 << 10)
 	mov cr4, eax
 	mov eax, PT_BASE
 	mov cr3, eax
@@ -87,7 +89,8 @@ real_start:
 	or eax, 1 << 8			; LME
 	wrmsr
 	mov eax, cr0
-	or eax, 0x80000001		; PG | PE: real mode straight to long mode
+	and al, ~(1 << 2)		; EM off (SSE), MP on, TS is clear at reset
+	or eax, 0x80000003		; PG | PE: real mode straight to long mode
 	mov cr0, eax
 	jmp dword SEG_CODE64:lm_entry
 

@@ -10,6 +10,7 @@
  */
 #include "acpi.h"
 #include "pins.h"
+#include "sha256.h"
 #include "bios.h"
 #include "core.h"
 #include "requests.h"
@@ -652,6 +653,7 @@ void stage2_main(uint32_t boot_drive)
 		if (st == EB_NOTFOUND && source_disk_open(&source))
 			eb_fatal();
 	}
+	sha256_accel(1); /* entry.asm enabled SSE (CR0, CR4) */
 	if (source_pins(&eb_pin_block))
 		eb_fatal();
 	loader_main();

@@ -148,14 +148,16 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS  := $(COMMON_SRC) tests/unit/t.h tests/unit/elfgen.h tests/unit/arena.h tests/unit/stub_platform.c $(wildcard common/include/*.h)
 # test_gpt_backup and test_bios_records include stage2's fat.c and headers.
 UNIT_DEPS  += stage2/fat.c $(wildcard stage2/*.h)
+# SHA-NI (sha256.c's fast path, test_sha256.c)
+UNIT_DEPS  += $(B)/host/sha256_ni.o
 
 $(B)/unit/%: tests/unit/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c $(B)/host/sha256_ni.o -o $@
 
 $(B)/unit-san/%: tests/unit/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c -o $@
+	$(HOSTCC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(COMMON_SRC) tests/unit/stub_platform.c $(B)/host/sha256_ni.o -o $@
 
 # The seam, proven by the link: common/ plus a stub platform must link as a
 # shared object with -z defs (no undefined symbol), with freestanding flags.

@@ -15,6 +15,7 @@
 
 #include "acpi.h"
 #include "pins.h"
+#include "sha256.h"
 #include "core.h"
 #include "requests.h"
 #include "cpu.h"
@@ -678,6 +679,15 @@ static __attribute__((noinline)) EFI_STATUS efi_boot(EFI_HANDLE img, EFI_SYSTEM_
 		if (found == EB_NOTFOUND)
 			found = source_fs_open(&source);
 	}
+	/* SHA-NI for the pins when SSE is on, as UEFI (2.3.4, x64) has it:
+	 * CR4.OSFXSR set, CR0.EM and TS clear.  The XMM registers stay ours
+	 * between firmware calls: its interrupt handlers save and restore the
+	 * FP/SSE state (EDK2's CpuDxe with FXSAVE), its services keep XMM6-15
+	 * (Microsoft x64 convention) and sha256_ni.asm keeps nothing in XMM
+	 * from one call to the next. */
+	uint64_t cr0, cr4;
+	__asm__ volatile("mov %%cr0, %0\n\tmov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	sha256_accel((cr4 & (1u << 9)) && !(cr0 & 0xc));
 	if (found != EB_OK || source_pins(&eb_pin_block))
 		eb_fatal();
 	loader_main();

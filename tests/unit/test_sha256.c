@@ -3,7 +3,9 @@
  * test_sha256.c - common/sha256.c: the FIPS 180-4 vectors fed in pieces of
  * every awkward size, then random contents of random lengths (every
  * padding case around 55/56/64 bytes, and large ones) fed in random
- * pieces, each checked against the host's own sha256sum.
+ * pieces, each checked against the host's own sha256sum.  All of it for
+ * the C code and again for SHA-NI (sha256_ni.asm; "SKIP" lines on a CPU
+ * without it), then SHA-NI against C at random lengths and alignments.
  */
 #include <unistd.h>
 
@@ -106,9 +108,82 @@ static void random_against_sha256sum(void)
 	}
 }
 
+/* The C code's digest of p[0..n) in one update (sha256_accel left as found). */
+static void c_digest(const uint8_t *p, size_t n, uint8_t out[32])
+{
+	int was = sha256_accelerated();
+	struct sha256 s;
+	sha256_accel(0);
+	sha256_init(&s);
+	sha256_update(&s, p, n);
+	sha256_final(&s, out);
+	sha256_accel(was);
+}
+
+/* SHA-NI and C agree at random lengths, random (odd) addresses and random
+ * update pieces; the state crosses many calls of sha256_ni_blocks. */
+static void ni_against_c(void)
+{
+	static uint8_t buf[(1 << 20) + 200];
+	srand(29);
+	for (size_t k = 0; k < sizeof buf; k++)
+		buf[k] = (uint8_t)rand();
+	for (int i = 0; i < 300; i++) {
+		size_t off = (size_t)rand() % 64;
+		size_t len = i < 150 ? (size_t)i * 3 : (size_t)rand() % (sizeof buf - 64);
+		uint8_t want[32], got[32];
+		c_digest(buf + off, len, want);
+		T_CHECK(sha256_accelerated());
+		struct sha256 s;
+		sha256_init(&s);
+		for (size_t at = 0; at < len;) {
+			size_t piece = (size_t)rand() % 5000;
+			if (piece > len - at)
+				piece = len - at;
+			sha256_update(&s, buf + off + at, piece);
+			at += piece;
+		}
+		sha256_final(&s, got);
+		if (memcmp(want, got, 32)) {
+			fprintf(stderr, "  %zu bytes at +%zu: SHA-NI differs from C\n", len, off);
+			t_case_failed = 1;
+		}
+	}
+}
+
+static void c_fips_vectors(void)
+{
+	T_CHECK(!sha256_accel(0));
+	fips_vectors();
+}
+
+static void c_random_against_sha256sum(void)
+{
+	T_CHECK(!sha256_accel(0));
+	random_against_sha256sum();
+}
+
+static void ni_fips_vectors(void)
+{
+	fips_vectors();
+}
+
+static void ni_random_against_sha256sum(void)
+{
+	random_against_sha256sum();
+}
+
 int main(void)
 {
-	T_RUN(fips_vectors);
-	T_RUN(random_against_sha256sum);
+	T_RUN(c_fips_vectors);
+	T_RUN(c_random_against_sha256sum);
+	if (sha256_accel(1)) {
+		T_RUN(ni_fips_vectors);
+		T_RUN(ni_random_against_sha256sum);
+		T_RUN(ni_against_c);
+	} else {
+		printf("SKIP ni_fips_vectors ni_random_against_sha256sum ni_against_c "
+		       "(no SHA-NI on this CPU, or not linked)\n");
+	}
 	return T_END();
 }
