@@ -76,7 +76,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Wno-missing-prototypes -Icommon/include 
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all deps run check unit boot-tests bench clean
-all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/stage2-pxe.bin $(B)/uefi/cdboot.bin \
+all: $(B)/uefi/BOOTX64.EFI $(B)/uefi/BOOTX64-net.EFI $(B)/uefi/stage1.bin $(B)/uefi/stage2.bin $(B)/uefi/stage2-pxe.bin $(B)/uefi/cdboot.bin \
      $(B)/uefi/pxe.bin $(B)/elfboot kernels
 
 deps:
@@ -87,8 +87,14 @@ deps:
 # the front end links; ld takes only the members it needs.
 EFI_CORE := $(patsubst %.c,$(B)/efi/%.o,$(COMMON_FW)) $(B)/efi/common/handoff.o $(B)/efi/common/isr.o \
             $(B)/efi/common/smp.o
-EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/source_pxe.c \
-            uefi/tcg2.c)
+EFI_OBJS := $(patsubst %.c,$(B)/efi/%.o,uefi/main.c uefi/source_fs.c uefi/source_iso.c uefi/tcg2.c)
+# Two EFI links, like the two stage2s (issue 11: BOOTX64.EFI over
+# EFI_LIMIT): BOOTX64.EFI (disk, CD) links the stub source_pxe_none.c,
+# BOOTX64-net.EFI (the TFTP root's, `elfboot netboot`) source_pxe.c and
+# with it common/dhcp.c's users.  EFI_NET_x: variant x's network object.
+EFI_VARIANTS := BOOTX64 BOOTX64-net
+EFI_NET_BOOTX64     := $(B)/efi/uefi/source_pxe_none.o
+EFI_NET_BOOTX64-net := $(B)/efi/uefi/source_pxe.o
 # SHA-256 with SHA-NI (sha256.c's weak reference: linked as an object, an
 # archive member would not be pulled in).
 EFI_OBJS += $(B)/efi/common/sha256_ni.o
@@ -118,35 +124,50 @@ $(B)/efi/libcore.a: $(EFI_CORE)
 # uefi/rodata_pack.asm, last in .data); the second link is the same but for
 # the pack, with .rodata NOLOAD (no file bytes; efi_main unpacks it).  Its
 # .text and .rodata bounds must equal the first link's, or the pack would
-# not be the constants this code reads: checked, the build stops.
-$(B)/efi/rodata_pack0.o $(B)/efi/rodata_pack.o: uefi/rodata_pack.asm
+# not be the constants this code reads: checked, the build stops.  One
+# pattern for both variants (EFI_VARIANTS); each has its own intermediate
+# files, build/efi/V/ (V = BOOTX64 or BOOTX64-net).
+$(B)/efi/rodata.empty:
 	@mkdir -p $(dir $@)
-	@[ -f $(B)/efi/rodata.empty ] || : > $(B)/efi/rodata.empty
-	$(NASM) -f elf64 -DRODATA_PACK='"$(if $(findstring pack0,$@),$(B)/efi/rodata.empty,$(B)/efi/rodata.pack)"' $< -o $@
-$(B)/efi/rodata_pack.o: $(B)/efi/rodata.pack
-$(B)/uefi/BOOTX64.p1.so: $(EFI_OBJS) $(B)/efi/libcore.a uefi/efi.lds $(B)/efi/rodata_pack0.o
+	: > $@
+$(B)/efi/rodata_pack0.o: uefi/rodata_pack.asm $(B)/efi/rodata.empty
+	$(NASM) -f elf64 -DRODATA_PACK='"$(B)/efi/rodata.empty"' $< -o $@
+$(EFI_VARIANTS:%=$(B)/efi/%/rodata_pack.o): $(B)/efi/%/rodata_pack.o: uefi/rodata_pack.asm $(B)/efi/%/rodata.pack
+	$(NASM) -f elf64 -DRODATA_PACK='"$(B)/efi/$*/rodata.pack"' $< -o $@
+$(B)/uefi/BOOTX64.p1.so: $(EFI_NET_BOOTX64)
+$(B)/uefi/BOOTX64-net.p1.so: $(EFI_NET_BOOTX64-net)
+$(EFI_VARIANTS:%=$(B)/uefi/%.p1.so): $(B)/uefi/%.p1.so: $(EFI_OBJS) $(B)/efi/libcore.a uefi/efi.lds $(B)/efi/rodata_pack0.o
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) $(B)/efi/libcore.a \
+	$(CC) $(EFI_LDFLAGS) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJS) $(EFI_NET_$*) $(B)/efi/libcore.a \
 	  $(B)/efi/rodata_pack0.o -L$(GNUEFI_LIB) -lgnuefi -o $@
-$(B)/efi/rodata.pack: $(B)/uefi/BOOTX64.p1.so mk/efipack.py mk/s2pack.py
-	objcopy -O binary -j .rodata $< $(B)/efi/rodata.raw
-	python3 mk/efipack.py $(B)/efi/rodata.raw $@
-$(B)/uefi/BOOTX64.so: $(B)/uefi/BOOTX64.p1.so $(B)/efi/rodata_pack.o
-	sed 's/^\t\.rodata :/\t.rodata (NOLOAD) :/' uefi/efi.lds > $(B)/efi/efi-packed.lds
-	grep -q '^.\.rodata (NOLOAD)' $(B)/efi/efi-packed.lds
-	$(CC) $(subst uefi/efi.lds,$(B)/efi/efi-packed.lds,$(EFI_LDFLAGS)) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
-	  $(EFI_OBJS) $(B)/efi/libcore.a $(B)/efi/rodata_pack.o -L$(GNUEFI_LIB) -lgnuefi -o $@.tmp
-	objcopy -O binary -j .text $< $(B)/efi/text1.bin
-	objcopy -O binary -j .text $@.tmp $(B)/efi/text2.bin
-	nm $< | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/rodata1.sym
-	nm $@.tmp | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/rodata2.sym
-	cmp $(B)/efi/text1.bin $(B)/efi/text2.bin && cmp $(B)/efi/rodata1.sym $(B)/efi/rodata2.sym || \
+$(EFI_VARIANTS:%=$(B)/efi/%/rodata.pack): $(B)/efi/%/rodata.pack: $(B)/uefi/%.p1.so mk/efipack.py mk/s2pack.py
+	@mkdir -p $(dir $@)
+	objcopy -O binary -j .rodata $< $(B)/efi/$*/rodata.raw
+	python3 mk/efipack.py $(B)/efi/$*/rodata.raw $@ $*.EFI
+$(EFI_VARIANTS:%=$(B)/uefi/%.so): $(B)/uefi/%.so: $(B)/uefi/%.p1.so $(B)/efi/%/rodata_pack.o
+	sed 's/^\t\.rodata :/\t.rodata (NOLOAD) :/' uefi/efi.lds > $(B)/efi/$*/efi-packed.lds
+	grep -q '^.\.rodata (NOLOAD)' $(B)/efi/$*/efi-packed.lds
+	$(CC) $(subst uefi/efi.lds,$(B)/efi/$*/efi-packed.lds,$(EFI_LDFLAGS)) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
+	  $(EFI_OBJS) $(EFI_NET_$*) $(B)/efi/libcore.a $(B)/efi/$*/rodata_pack.o -L$(GNUEFI_LIB) -lgnuefi -o $@.tmp
+	objcopy -O binary -j .text $< $(B)/efi/$*/text1.bin
+	objcopy -O binary -j .text $@.tmp $(B)/efi/$*/text2.bin
+	nm $< | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/$*/rodata1.sym
+	nm $@.tmp | awk '$$3 ~ /^__rodata_(start|end)$$/ { print $$1, $$3 }' > $(B)/efi/$*/rodata2.sym
+	cmp $(B)/efi/$*/text1.bin $(B)/efi/$*/text2.bin && cmp $(B)/efi/$*/rodata1.sym $(B)/efi/$*/rodata2.sym || \
 	  { echo "efipack: error: the second link moved code or constants" >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-$(B)/uefi/BOOTX64.EFI: $(B)/uefi/BOOTX64.so mk/size-check.sh
+# The budgets: BOOTX64.EFI (disk, CD) within EFI_LIMIT (issue 9).  The
+# network one is fetched whole over TFTP into memory the firmware
+# allocates, so no medium bounds it; EFI_NET_LIMIT (64 KiB, ~10 KB over
+# today's size) keeps its growth in view, as PXE_S2_LIMIT does for
+# stage2-pxe.bin.
+EFI_NET_LIMIT := 65536
+EFI_SIZE_BOOTX64     := BOOTX64.EFI $(EFI_LIMIT)
+EFI_SIZE_BOOTX64-net := BOOTX64-net.EFI $(EFI_NET_LIMIT)
+$(EFI_VARIANTS:%=$(B)/uefi/%.EFI): $(B)/uefi/%.EFI: $(B)/uefi/%.so mk/size-check.sh
 	objcopy $(EFI_SECTIONS) --target=efi-app-x86_64 --subsystem=10 $< $@
-	@sh mk/size-check.sh BOOTX64.EFI $(EFI_LIMIT) $@ || { rm -f $@; exit 1; }
+	@sh mk/size-check.sh $(EFI_SIZE_$*) $@ || { rm -f $@; exit 1; }
 
 # ---------------------------------------------------------------- BIOS
 # bios_layout.h (shared with the tool) and layout.h are the one source of the
@@ -238,7 +259,7 @@ $(S2_VARIANTS:%=$(B)/uefi/%.bin): $(B)/uefi/%.bin: $(B)/bios/%.elf $(B)/uefi/sta
 	@sh mk/size-check.sh $(S2_SIZE_$*) $@ || { rm -f $@; exit 1; }
 
 # Compiler-made header dependencies of the loader objects.
--include $(patsubst %.o,%.d,$(filter %.o,$(EFI_CORE) $(EFI_OBJS) $(BIOS_CORE) $(S2_OBJS) $(S2_NET_stage2) $(S2_NET_stage2-pxe)))
+-include $(patsubst %.o,%.d,$(filter %.o,$(EFI_CORE) $(EFI_OBJS) $(EFI_NET_BOOTX64) $(EFI_NET_BOOTX64-net) $(BIOS_CORE) $(S2_OBJS) $(S2_NET_stage2) $(S2_NET_stage2-pxe)))
 
 # ---------------------------------------------------------------- host tool
 TOOL_SRC := config-tool/main.c config-tool/image.c config-tool/iso.c config-tool/netboot.c \
@@ -251,7 +272,7 @@ TOOL_SRC += config-tool/modules.c
 TOOL_SRC += config-tool/trust.c config-tool/pesig.c
 # The build id (docs/build-id.md): VERSION + a hash of every loader input.
 # The loaders print it (loader.c, given it with -include); the tool embeds
-# it with the six loader binaries (config-tool/loaders.S).
+# it with the seven loader binaries (config-tool/loaders.S).
 LOADER_INPUTS := Makefile $(sort $(wildcard common/*.c common/*.asm common/include/*.h \
                  stage1/*.asm stage1/*.inc stage2/*.[ch] stage2/*.asm stage2/*.ld uefi/*.[ch]))
 # The stamp runs the script when an input changes; the header changes (and
@@ -265,7 +286,8 @@ $(B)/buildid.h: $(B)/buildid.stamp
 $(B)/efi/common/loader.o $(B)/efi/uefi/main.o: EFI_CFLAGS += -include $(B)/buildid.h
 $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: S2_CFLAGS += -include $(B)/buildid.h
 $(B)/efi/common/loader.o $(B)/efi/uefi/main.o $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: $(B)/buildid.h
-LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI stage2-pxe.bin)
+LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI stage2-pxe.bin \
+               BOOTX64-net.EFI)
 $(B)/tool/loaders.o: config-tool/loaders.S $(B)/buildid.h $(LOADER_BINS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -c -I$(B) -Wa,-I,$(B)/uefi $< -o $@
@@ -331,7 +353,7 @@ BENCH_IMAGES := $(addprefix $(BD)/,mb2.elf floor-bios.img raw-bios.img floor-uef
 bench: deps
 	@sh mk/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_IMAGES)
-	@echo "sizes: stage1+stage2 $$(( $$(stat -c %s $(B)/uefi/stage1.bin) + $$(stat -c %s $(B)/uefi/stage2.bin) )) of $(BIOS_LIMIT) B (stage1 code $$(python3 -c "d=open('$(B)/uefi/stage1.bin','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") B, stage2 $$(stat -c %s $(B)/uefi/stage2.bin) B packed), stage2-pxe $$(stat -c %s $(B)/uefi/stage2-pxe.bin) of $(PXE_S2_LIMIT) B, BOOTX64.EFI $$(stat -c %s $(B)/uefi/BOOTX64.EFI) of $(EFI_LIMIT) B"
+	@echo "sizes: stage1+stage2 $$(( $$(stat -c %s $(B)/uefi/stage1.bin) + $$(stat -c %s $(B)/uefi/stage2.bin) )) of $(BIOS_LIMIT) B (stage1 code $$(python3 -c "d=open('$(B)/uefi/stage1.bin','rb').read(); print(max(i for i in range(0x1a0) if d[i]) + 1)") B, stage2 $$(stat -c %s $(B)/uefi/stage2.bin) B packed), stage2-pxe $$(stat -c %s $(B)/uefi/stage2-pxe.bin) of $(PXE_S2_LIMIT) B, BOOTX64.EFI $$(stat -c %s $(B)/uefi/BOOTX64.EFI) of $(EFI_LIMIT) B, BOOTX64-net.EFI $$(stat -c %s $(B)/uefi/BOOTX64-net.EFI) of $(EFI_NET_LIMIT) B"
 	sh bench/bench.sh $(B) $(or $(RUNS),5)
 	@# Issue 10: the SMP request's start-up cost at -smp 1 and -smp 8 (also alone: make bench-smp).
 	sh bench/smp.sh $(B) $(or $(RUNS),3)

@@ -28,12 +28,15 @@ BLOB(cdboot)
 BLOB(pxe)
 BLOB(efi)
 BLOB(stage2_pxe)
+BLOB(efi_net)
 extern const char eb_embedded_id[] __attribute__((weak));
 
-/* The loaders' file names, in loaders.S's order: stage2.bin serves disks
- * and CDs, stage2-pxe.bin (with the PXE code) the network boot program. */
+/* The loaders' file names, in loaders.S's order: stage2.bin and
+ * BOOTX64.EFI serve disks and CDs, stage2-pxe.bin and BOOTX64-net.EFI
+ * (with the PXE code) the network boot (`elfboot netboot`). */
 static const char *const loader_names[LOADER_COUNT] = {
 	"stage1.bin", "stage2.bin", "cdboot.bin", "pxe.bin", "BOOTX64.EFI", "stage2-pxe.bin",
+	"BOOTX64-net.EFI",
 };
 static struct loader_blob blobs[LOADER_COUNT];
 
@@ -46,6 +49,7 @@ int embedded_loaders(const struct loader_blob **list)
 		{ eb_embedded_pxe, eb_embedded_pxe_end },
 		{ eb_embedded_efi, eb_embedded_efi_end },
 		{ eb_embedded_stage2_pxe, eb_embedded_stage2_pxe_end },
+		{ eb_embedded_efi_net, eb_embedded_efi_net_end },
 	};
 	*list = blobs;
 	for (int i = 0; i < LOADER_COUNT; i++) {
@@ -149,10 +153,12 @@ static void compare_ids(const char *dir)
 	const char *mine = embedded_id();
 	if (!mine)
 		return;
-	static const char *const files[3] = { "stage2.bin", "stage2-pxe.bin", "BOOTX64.EFI" };
-	char diff[3][128];
+	static const char *const files[] = { "stage2.bin", "stage2-pxe.bin", "BOOTX64.EFI",
+					     "BOOTX64-net.EFI" };
+	enum { NF = sizeof files / sizeof files[0] };
+	char diff[NF][128], list[NF * 130] = "";
 	int n = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < NF; i++) {
 		char path[4200], id[64];
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		if (access(path, R_OK))
@@ -167,10 +173,14 @@ static void compare_ids(const char *dir)
 		else if (strcmp(id, mine))
 			snprintf(diff[n++], sizeof diff[0], "%s is %s", files[i], id);
 	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(list, ", ");
+		strcat(list, diff[i]);
+	}
 	if (n)
-		fprintf(stderr, "elfboot: warning: loaders from another build in '%s': %s%s%s%s%s; "
-			"this tool is %s\n", dir, diff[0], n > 1 ? ", " : "", n > 1 ? diff[1] : "",
-			n > 2 ? ", " : "", n > 2 ? diff[2] : "", mine);
+		fprintf(stderr, "elfboot: warning: loaders from another build in '%s': %s; "
+			"this tool is %s\n", dir, list, mine);
 }
 
 const char *loader_dir(const char *override)

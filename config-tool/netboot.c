@@ -2,10 +2,10 @@
 /*
  * netboot.c - `elfboot netboot`: a TFTP root for network boot.  DIR gets the
  * BIOS network boot program (elfboot.pxe: the PXE stage, then the network
- * stage2, stage2-pxe.bin), BOOTX64.EFI, kernel-x86_64 and the optional
- * ramdisk and boot.json, each written to a temporary file in DIR and
- * renamed into place when complete; then the DHCP settings a server needs
- * are printed.
+ * stage2, stage2-pxe.bin), BOOTX64.EFI (the network one, BOOTX64-net.EFI),
+ * kernel-x86_64 and the optional ramdisk and boot.json, each written to a
+ * temporary file in DIR and renamed into place when complete; then the
+ * DHCP settings a server needs are printed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,7 +100,9 @@ int netboot_build(const struct netboot_opts *opts)
 	file_time = (time_t)epoch;
 	char pxe[4096];
 	static struct loader_paths lp;
-	snprintf(lp.efi, sizeof lp.efi, "%s/BOOTX64.EFI", ldir);
+	/* BOOTX64-net.EFI, served as BOOTX64.EFI (the name DHCP configs give):
+	 * the disk/CD BOOTX64.EFI has no PXE code either. */
+	snprintf(lp.efi, sizeof lp.efi, "%s/BOOTX64-net.EFI", ldir);
 	snprintf(pxe, sizeof pxe, "%s/pxe.bin", ldir);
 	/* stage2-pxe.bin: the disk/CD stage2.bin has no PXE code. */
 	snprintf(lp.stage2, sizeof lp.stage2, "%s/stage2-pxe.bin", ldir);

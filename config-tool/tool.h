@@ -43,9 +43,9 @@ struct loader_blob {
 	size_t size;
 };
 /* The embedded loaders (LOADER_COUNT: stage1, the disk/CD stage2, cdboot,
- * the PXE stage, BOOTX64.EFI, the network stage2), or 0 in a build
- * without them. */
-#define LOADER_COUNT 6
+ * the PXE stage, the disk/CD BOOTX64.EFI, the network stage2, the network
+ * BOOTX64-net.EFI), or 0 in a build without them. */
+#define LOADER_COUNT 7
 int embedded_loaders(const struct loader_blob **list);
 /* "elfboot VERSION (build XXXXXXXX)", or NULL. */
 const char *embedded_id(void);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# efipack.py RAW OUT - packs BOOTX64.EFI's constants (issue 10's room in the
-# 48 KiB budget).  RAW is the .rodata section of the first link; OUT is
+# efipack.py RAW OUT [NAME] - packs BOOTX64.EFI's constants (either link;
+# NAME labels the line) (issue 10's room in
+# the 48 KiB budget).  RAW is the .rodata section of the first link; OUT is
 # what uefi/rodata_pack.asm includes: the unpacked length and the FNV-1a
 # sum of RAW (both 32-bit little-endian), then s2pack.py's stream.
 # uefi/main.c's rodata_unpack reads it at boot.
@@ -29,7 +30,8 @@ def main():
     with open(tmp, 'wb') as f:
         f.write(out)
     os.replace(tmp, sys.argv[2])
-    print("BOOTX64.EFI: .rodata %d bytes packed to %d" % (len(raw), len(out)))
+    name = sys.argv[3] if len(sys.argv) > 3 else "BOOTX64.EFI"
+    print("%s: .rodata %d bytes packed to %d" % (name, len(raw), len(out)))
 
 
 if __name__ == '__main__':

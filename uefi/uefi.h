@@ -26,7 +26,8 @@ int source_iso_open(const struct file_source **out);
 
 /* source_pxe.c: TFTP through the PXE base code of the device this image
  * was loaded from.  EB_NOTFOUND (no message) when that device has none:
- * not a network boot. */
+ * not a network boot.  The disk/CD BOOTX64.EFI links source_pxe_none.c
+ * instead (the same EB_NOTFOUND; a network boot is an error line). */
 int source_pxe_open(const struct file_source **out);
 /* "on TFTP server 10.0.2.2", for the loader's "not found" line. */
 const char *source_pxe_place(void);

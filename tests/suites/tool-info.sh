@@ -25,11 +25,11 @@ id=$(sed -n '1s/^\(elfboot [0-9][0-9.]* (build [0-9a-f]\{8\})\)$/\1/p' "$tmp/v")
 ver=$(tr -d ' \n' < "$T/../VERSION")
 case "$id" in "elfboot $ver (build "*) ok "--version: $id" ;; *) bad "--version first line" "$(head -1 "$tmp/v")" ;; esac
 sizes_ok=1
-for f in stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI stage2-pxe.bin; do
+for f in stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI stage2-pxe.bin BOOTX64-net.EFI; do
 	grep -q " $f $(stat -c %s "$B/uefi/$f") bytes" "$tmp/v" || sizes_ok=0
 done
 [ $sizes_ok = 1 ] && ok "--version: embedded loader sizes match $B/uefi" || bad "--version sizes" "$(tail -1 "$tmp/v")"
-for f in stage2.bin stage2-pxe.bin BOOTX64.EFI; do
+for f in stage2.bin stage2-pxe.bin BOOTX64.EFI BOOTX64-net.EFI; do
 	if [ -n "$id" ] && grep -aqF "$id" "$B/uefi/$f"; then ok "$f carries $id"; else bad "$f lacks the build id"; fi
 done
 # The id is a hash of the loader inputs: the tool's copy and the header agree.
