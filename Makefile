@@ -109,7 +109,7 @@ FORCE:
 
 $(B)/efi/%.o: %.c $(B)/efi/cflags.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -c $< -o $@
+	$(CC) $(EFI_CFLAGS) $(BUILDID_INC) -c $< -o $@
 
 $(B)/efi/common/handoff.o $(B)/efi/common/isr.o $(B)/efi/common/smp.o: $(B)/efi/common/%.o: common/%.asm
 	@mkdir -p $(dir $@)
@@ -211,7 +211,7 @@ S2_NET_stage2-pxe := $(B)/bios/stage2/source_pxe.o
 
 $(B)/bios/%.o: %.c $(B)/bios/cflags.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(S2_CFLAGS) -c $< -o $@
+	$(CC) $(S2_CFLAGS) $(BUILDID_INC) -c $< -o $@
 
 $(B)/bios/stage2/entry.o: stage2/entry.asm $(B)/bios/layout.inc
 	@mkdir -p $(dir $@)
@@ -283,8 +283,12 @@ $(B)/buildid.stamp: VERSION $(LOADER_INPUTS) mk/buildid.sh
 	@touch $@
 $(B)/buildid.h: $(B)/buildid.stamp
 	@test -f $@ || sh mk/buildid.sh $@ VERSION $(LOADER_INPUTS)
-$(B)/efi/common/loader.o $(B)/efi/uefi/main.o: EFI_CFLAGS += -include $(B)/buildid.h
-$(B)/bios/common/loader.o $(B)/bios/stage2/main.o: S2_CFLAGS += -include $(B)/buildid.h
+# In a variable of its own, not added to EFI_CFLAGS/S2_CFLAGS: a
+# target-specific value passes to the target's prerequisites, so the flags
+# stamp (written from those variables) would differ with whichever object
+# asked for it first, and every later make would rebuild the loaders.
+$(B)/efi/common/loader.o $(B)/efi/uefi/main.o $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: \
+  BUILDID_INC = -include $(B)/buildid.h
 $(B)/efi/common/loader.o $(B)/efi/uefi/main.o $(B)/bios/common/loader.o $(B)/bios/stage2/main.o: $(B)/buildid.h
 LOADER_BINS := $(addprefix $(B)/uefi/,stage1.bin stage2.bin cdboot.bin pxe.bin BOOTX64.EFI stage2-pxe.bin \
                BOOTX64-net.EFI)
